@@ -1,0 +1,248 @@
+"""The ``yingji`` command line: serve, db, demo, user, audit, divisions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from yingji.config import get_settings
+from yingji.core.errors import YingjiError
+
+app = typer.Typer(help="yingji（应急）— 城市应急管理综合应用平台", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="数据库：迁移", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据（福州）", no_args_is_help=True)
+user_app = typer.Typer(help="用户管理", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
+divisions_app = typer.Typer(help="行政区划", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(divisions_app, name="divisions")
+
+console = Console()
+
+
+def _database():  # type: ignore[no-untyped-def]
+    from yingji.core.db import Database
+
+    return Database(get_settings().sqlalchemy_url)
+
+
+def _fail(exc: YingjiError) -> None:
+    console.print(f"[red]错误：{exc.message}[/red]" + (f"（字段 {exc.field}）" if exc.field else ""))
+    raise typer.Exit(code=2)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+def _print_admin_password(password: str) -> None:
+    console.print(Panel.fit(
+        f"已创建管理员账号\n  用户名：[bold]admin[/bold]\n  密码：  [bold yellow]{password}[/bold yellow]\n"
+        "该密码只显示这一次，请立即记录并登录后修改。", title="首次启动", border_style="yellow"))
+
+
+def ensure_admin_user(database) -> None:  # type: ignore[no-untyped-def]
+    from yingji.core.actions import ensure_admin
+
+    settings = get_settings()
+    with database.session() as db:
+        try:
+            generated = ensure_admin(db, password=settings.admin_password, scope_code=settings.city_code)
+        except YingjiError as exc:
+            console.print(f"[yellow]{exc.message}[/yellow]")
+            return
+    if generated:
+        _print_admin_password(generated)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "",
+    port: Annotated[int, typer.Option(help="端口")] = 0,
+    reload: Annotated[bool, typer.Option(help="开发用：代码变化时重启")] = False,
+) -> None:
+    """启动平台（网页 + API）。"""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    database = _database()
+    from yingji.core.migrate import current
+
+    if current(settings.sqlalchemy_url) is None:
+        console.print("[red]数据库尚未初始化，请先运行：yingji db upgrade[/red]")
+        raise typer.Exit(code=2)
+    ensure_admin_user(database)
+    database.dispose()
+    console.print(Panel.fit(f"yingji 已启动： [bold]http://{host}:{port}[/bold]\n"
+                            f"数据库：{_safe_url(settings.sqlalchemy_url)}\n消息总线：{settings.bus_url}\n"
+                            "登录：用户名 admin，密码见首次启动时的提示（或 YINGJI_ADMIN_PASSWORD）；\n"
+                            "演示账号见 yingji demo load 的输出。按 Ctrl+C 停止。",
+                            title="福州市应急管理综合应用平台", border_style="green"))
+    uvicorn.run("yingji.app:create_app", factory=True, host=host, port=port, reload=reload,
+                log_level="info", proxy_headers=False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="目标版本")] = "head") -> None:
+    """把数据库迁移到最新结构（Alembic）。"""
+    from yingji.core.migrate import upgrade
+
+    url = get_settings().sqlalchemy_url
+    upgrade(url, revision)
+    console.print(f"[green]数据库已迁移到 {revision}[/green]（{_safe_url(url)}）")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """显示数据库当前的迁移版本。"""
+    from yingji.core.migrate import current
+
+    console.print(current(get_settings().sqlalchemy_url) or "（未初始化）")
+
+
+@demo_app.command("load")
+def demo_load(
+    users: Annotated[bool, typer.Option(help="同时创建各角色的演示账号")] = True,
+) -> None:
+    """构建福州演示数据（行政区划、数据来源、演示账号……），可重复运行。"""
+    from yingji.demo import load_demo
+
+    database = _database()
+    settings = get_settings()
+    try:
+        load_demo(database, console=console, progress_factory=_progress, with_users=users,
+                  data_dir=settings.resolved_data_dir)
+    except YingjiError as exc:
+        _fail(exc)
+    ensure_admin_user(database)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option(help="角色：admin, city_duty, county_officer, township_officer, "
+                                           "enterprise_manager, dispatcher, leader")],
+    scope: Annotated[str, typer.Option(help="管辖区划代码，如 350100（市）、350102（区县）")],
+    name: Annotated[str, typer.Option(help="姓名")] = "",
+    unit_id: Annotated[int | None, typer.Option(help="企业安全管理员所属单位 ID")] = None,
+    password: Annotated[str | None, typer.Option(help="密码（省略则自动生成并显示一次）")] = None,
+) -> None:
+    """新增用户。"""
+    import secrets
+
+    from pydantic import ValidationError
+
+    from yingji.core.actions import create_user
+    from yingji.core.auth import system_principal
+    from yingji.core.schemas import UserIn
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        data = UserIn(username=username, display_name=name or username, role=role, scope_code=scope,
+                      unit_id=unit_id, password=password)
+    except ValidationError as exc:
+        for err in exc.errors():
+            console.print(f"[red]错误：{'.'.join(map(str, err['loc']))}：{err['msg']}[/red]")
+        raise typer.Exit(code=2) from None
+    database = _database()
+    with database.session() as db:
+        try:
+            user = create_user(db, system_principal(get_settings().city_code, "cli"), data)
+        except YingjiError as exc:
+            _fail(exc)
+            return
+    console.print(f"[green]已创建用户 {user.username}（{user.role_label}，辖区 {user.scope_code}）[/green]")
+    if generated:
+        console.print(f"密码：[bold yellow]{password}[/bold yellow]（只显示这一次）")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """列出用户。"""
+    from sqlalchemy import select
+
+    from yingji.core.auth import User
+
+    database = _database()
+    table = Table("ID", "用户名", "姓名", "角色", "辖区", "单位", "状态")
+    with database.session() as db:
+        for u in db.execute(select(User).order_by(User.id)).scalars():
+            table.add_row(str(u.id), u.username, u.display_name, u.role_label, u.scope_code,
+                          str(u.unit_id or ""), "启用" if u.active else "停用")
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志的哈希链：发现被改动或删除的记录并指出是哪一条。"""
+    from yingji.core.audit import verify_chain
+
+    database = _database()
+    with database.session() as db:
+        result = verify_chain(db)
+    if result.ok:
+        console.print(f"[green]审计链完整：共校验 {result.checked} 条记录，未发现篡改。[/green]")
+        return
+    for p in result.problems:
+        console.print(f"[red]第 {p.seq} 条：{p.message}[/red]")
+    console.print(f"[red]审计链校验失败：{len(result.problems)} 处问题（共 {result.checked} 条记录）[/red]")
+    raise typer.Exit(code=1)
+
+
+@divisions_app.command("import")
+def divisions_import(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="GeoJSON 或 CSV 文件")],
+    mode: Annotated[str, typer.Option(help="all_or_nothing（有错全不导入）或 valid_only（只导入正确行）")]
+    = "all_or_nothing",
+    dry_run: Annotated[bool, typer.Option(help="只检查，不写入")] = False,
+) -> None:
+    """导入真实的乡镇/村边界与人口，逐行报告错误。"""
+    from yingji.core.actions import import_divisions
+    from yingji.core.auth import system_principal
+
+    if mode not in ("all_or_nothing", "valid_only"):
+        console.print("[red]mode 必须是 all_or_nothing 或 valid_only[/red]")
+        raise typer.Exit(code=2)
+    database = _database()
+    with database.session() as db:
+        try:
+            imported, errors, committed = import_divisions(
+                db, system_principal(get_settings().city_code, "cli"), path.read_bytes(), path.name,
+                mode=mode, dry_run=dry_run)
+        except YingjiError as exc:
+            _fail(exc)
+            return
+    for e in errors:
+        console.print(f"[red]第 {e.row} 行{('（' + e.field + '）') if e.field else ''}：{e.message}[/red]")
+    state = "已写入" if committed else "未写入"
+    console.print(f"有效 {imported} 行，错误 {len(errors)} 行，{state}。")
+    if errors and not committed:
+        raise typer.Exit(code=1)
+
+
+def main() -> None:  # pragma: no cover
+    app(sys.argv[1:])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,320 @@
+"""Every write of the platform core: users, tokens, divisions, datasets.
+
+Each public function is one action: one transaction (``atomic``), one audit record per
+changed entity, events emitted on commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shapely.geometry import shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yingji.core import audit, events
+from yingji.core.auth import ApiToken, Principal, User, hash_password, hash_token, new_token, verify_password
+from yingji.core.db import atomic, utcnow
+from yingji.core.divisions import Dataset, Division
+from yingji.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.schemas import ImportRowError, UserIn, UserPatch
+from yingji.core.scope import division_level, ensure_in_scope, get_scoped, in_scope
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "scope_code": user.scope_code, "unit_id": user.unit_id, "active": user.active}
+
+
+# --- authentication ---------------------------------------------------------------------------
+
+def authenticate(db: Session, username: str, password: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    # verify against a dummy hash too, so that timing does not reveal which usernames exist
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        raise NotAuthenticated("用户名或密码错误", code="bad_credentials")
+    return user
+
+
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def change_password(db: Session, actor: Principal, old_password: str, new_password: str) -> None:
+    with atomic(db):
+        user = db.get(User, actor.user_id)
+        if user is None or not verify_password(user.password_hash, old_password):
+            raise ValidationFailed("原密码不正确", field="old_password")
+        user.password_hash = hash_password(new_password)
+        user.session_version += 1
+        audit.record(db, actor, "user.password_changed", "user", user.id, division_code=user.scope_code)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+def _check_scope_division(db: Session, actor: Principal, code: str) -> Division:
+    ensure_in_scope(actor, code, field="scope_code")
+    division = db.get(Division, code)
+    if division is None:
+        raise ValidationFailed(f"行政区划 {code} 不存在", field="scope_code")
+    return division
+
+
+def create_user(db: Session, actor: Principal, data: UserIn) -> User:
+    actor.require("users:manage")
+    with atomic(db):
+        _check_scope_division(db, actor, data.scope_code)
+        if data.role == "enterprise_manager" and data.unit_id is None:
+            raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
+        if db.scalar(select(User.id).where(User.username == data.username)) is not None:
+            raise Conflict(f"用户名 {data.username} 已存在", field="username")
+        user = User(username=data.username, display_name=data.display_name, role=data.role,
+                    scope_code=data.scope_code, unit_id=data.unit_id,
+                    password_hash=hash_password(data.password), active=True, session_version=1)
+        db.add(user)
+        db.flush()
+        audit.record(db, actor, "user.created", "user", user.id, division_code=user.scope_code,
+                     after=user_snapshot(user))
+        events.emit(db, "user.created", division_code=user.scope_code, actor=actor.username,
+                    summary=f"新增用户 {user.display_name}（{user.role_label}）", payload={"user_id": user.id})
+    return user
+
+
+def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -> User:
+    actor.require("users:manage")
+    with atomic(db):
+        user = get_scoped(db, actor, User, user_id, what="用户")
+        before = user_snapshot(user)
+        changes = patch.model_dump(exclude_unset=True)
+        if "scope_code" in changes and changes["scope_code"] is not None:
+            _check_scope_division(db, actor, changes["scope_code"])
+        if user.id == actor.user_id and (changes.get("active") is False or
+                                         changes.get("role", "admin") != "admin"):
+            raise Conflict("不能停用自己或取消自己的管理员角色", field="role")
+        for key in ("display_name", "role", "scope_code", "unit_id", "active"):
+            if key in changes and (changes[key] is not None or key == "unit_id"):
+                setattr(user, key, changes[key])
+        if user.role == "enterprise_manager" and user.unit_id is None:
+            raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
+        if changes.get("password"):
+            user.password_hash = hash_password(changes["password"])
+        if changes.get("password") or changes.get("active") is False or "role" in changes or "scope_code" in changes:
+            user.session_version += 1  # log the user out everywhere
+        after = user_snapshot(user)
+        audit.record(db, actor, "user.updated", "user", user.id, division_code=user.scope_code,
+                     before=before, after=after | ({"password": "changed"} if changes.get("password") else {}))
+    return user
+
+
+def create_token(db: Session, actor: Principal, user_id: int, name: str) -> tuple[ApiToken, str]:
+    with atomic(db):
+        user = _token_owner(db, actor, user_id)
+        plain = new_token()
+        token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), token_hint=plain[:7] + "…")
+        db.add(token)
+        db.flush()
+        audit.record(db, actor, "token.created", "api_token", token.id, division_code=user.scope_code,
+                     after={"user_id": user.id, "name": name, "hint": token.token_hint})
+    return token, plain
+
+
+def revoke_token(db: Session, actor: Principal, user_id: int, token_id: int) -> ApiToken:
+    with atomic(db):
+        user = _token_owner(db, actor, user_id)
+        token = db.get(ApiToken, token_id)
+        if token is None or token.user_id != user.id:
+            raise NotFound("令牌不存在")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            audit.record(db, actor, "token.revoked", "api_token", token.id, division_code=user.scope_code,
+                         before={"revoked": False}, after={"revoked": True})
+    return token
+
+
+def _token_owner(db: Session, actor: Principal, user_id: int) -> User:
+    if user_id != actor.user_id:
+        actor.require("users:manage")
+    return get_scoped(db, actor, User, user_id, what="用户")
+
+
+def ensure_admin(db: Session, *, password: str | None, scope_code: str) -> str | None:
+    """Create the first administrator if there is none. Returns the password if generated."""
+    if db.scalar(select(func.count()).select_from(User).where(User.role == "admin")):
+        return None
+    if db.get(Division, scope_code) is None:
+        raise ValidationFailed(f"行政区划 {scope_code} 尚未导入，请先运行 yingji demo load", field="scope_code")
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    actor = _system(scope_code)
+    with atomic(db):
+        user = User(username="admin", display_name="系统管理员", role="admin", scope_code=scope_code,
+                    password_hash=hash_password(password), active=True, session_version=1)
+        db.add(user)
+        db.flush()
+        audit.record(db, actor, "user.created", "user", user.id, division_code=scope_code,
+                     after=user_snapshot(user))
+    return generated
+
+
+def _system(scope_code: str) -> Principal:
+    from yingji.core.auth import system_principal
+
+    return system_principal(scope_code)
+
+
+# --- divisions and datasets ---------------------------------------------------------------------
+
+def _geometry_fields(geometry: dict[str, Any] | None) -> dict[str, Any]:
+    if not geometry:
+        return {"geometry": None, "min_lon": None, "min_lat": None, "max_lon": None, "max_lat": None,
+                "centroid_lon": None, "centroid_lat": None}
+    geom = shape(geometry)
+    minx, miny, maxx, maxy = geom.bounds
+    point = geom.representative_point()
+    return {"geometry": geometry, "min_lon": minx, "min_lat": miny, "max_lon": maxx, "max_lat": maxy,
+            "centroid_lon": round(point.x, 6), "centroid_lat": round(point.y, 6)}
+
+
+def _geometry_digest(geometry: dict[str, Any] | None) -> str | None:
+    if not geometry:
+        return None
+    return hashlib.sha256(json.dumps(geometry, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def division_snapshot(d: Division) -> dict[str, Any]:
+    return {"name": d.name, "level": d.level, "parent_code": d.parent_code, "population": d.population,
+            "area_km2": d.area_km2, "synthetic": d.synthetic, "dataset_key": d.dataset_key}
+
+
+@dataclass
+class LoadSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def load_reference(db: Session, actor: Principal, divisions: Sequence[Any], datasets: Iterable[Any],
+                   progress: Any = None) -> LoadSummary:
+    """Upsert datasets and divisions (records from :mod:`yingji.core.division_data`) idempotently."""
+    summary = LoadSummary()
+    with atomic(db):
+        counts: dict[str, int] = {}
+        for rec in divisions:
+            counts[rec.dataset] = counts.get(rec.dataset, 0) + 1
+        for ds in datasets:
+            row = db.get(Dataset, ds.key) or Dataset(key=ds.key)
+            row.name, row.source, row.licence, row.datum = ds.name, ds.source, ds.licence, ds.datum
+            row.synthetic, row.method = ds.synthetic, ds.method
+            row.record_count, row.loaded_at = counts.get(ds.key, 0), utcnow()
+            db.add(row)
+        db.flush()
+        for rec in sorted(divisions, key=lambda r: len(r.code) if r.level != "province" else 0):
+            fields = {"name": rec.name, "level": rec.level, "parent_code": rec.parent_code,
+                      "area_km2": rec.area_km2, "population": rec.population, "synthetic": rec.synthetic,
+                      "dataset_key": rec.dataset} | _geometry_fields(rec.geometry)
+            row = db.get(Division, rec.code)
+            if row is None:
+                row = Division(code=rec.code, **fields)
+                db.add(row)
+                db.flush()
+                audit.record(db, actor, "division.created", "division", rec.code, division_code=rec.code,
+                             after=division_snapshot(row) | {"geometry": _geometry_digest(rec.geometry)})
+                summary.created += 1
+            else:
+                before = division_snapshot(row) | {"geometry": _geometry_digest(row.geometry)}
+                after = {k: fields[k] for k in ("name", "level", "parent_code", "population", "area_km2",
+                                                 "synthetic")} | {"dataset_key": rec.dataset,
+                                                                  "geometry": _geometry_digest(rec.geometry)}
+                if before == after:
+                    summary.unchanged += 1
+                else:
+                    for key, value in fields.items():
+                        setattr(row, key, value)
+                    audit.record(db, actor, "division.updated", "division", rec.code, division_code=rec.code,
+                                 before=before, after=after)
+                    summary.updated += 1
+            if progress is not None:
+                progress()
+        if summary.created or summary.updated:
+            events.emit(db, "divisions.loaded", division_code=actor.scope_code, actor=actor.username,
+                        summary=f"行政区划数据已载入：新增 {summary.created}，更新 {summary.updated}",
+                        payload={"created": summary.created, "updated": summary.updated})
+    return summary
+
+
+def import_divisions(db: Session, actor: Principal, content: bytes, filename: str, *,
+                     mode: str = "all_or_nothing", dry_run: bool = False,
+                     source: str = "") -> tuple[int, list[ImportRowError], bool]:
+    """Import real township/village polygons and populations, reporting every bad row.
+
+    ``all_or_nothing`` commits nothing when any row is bad; ``valid_only`` commits the good
+    rows. Returns (imported count, errors, committed).
+    """
+    from yingji.core.division_data import parse_division_import
+
+    actor.require("divisions:import")
+    rows, raw_errors = parse_division_import(content, filename)
+    errors = [ImportRowError(row=e["row"], field=e.get("field"), message=e["message"]) for e in raw_errors]
+    valid: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        code = row["code"]
+        rownum = row.get("row", i + 1)
+        if not in_scope(actor.scope_code, code):
+            errors.append(ImportRowError(row=rownum, field="code", message=f"{code} 不在您的管辖范围内"))
+            continue
+        existing = db.get(Division, code)
+        parent = code[:6] if len(code) == 9 else code[:9] if len(code) == 12 else None
+        if existing is None and (parent is None or db.get(Division, parent) is None):
+            errors.append(ImportRowError(row=rownum, field="code",
+                                         message=f"{code} 不是已知区划，且其上级区划不存在"))
+            continue
+        if existing is None and not row.get("name"):
+            errors.append(ImportRowError(row=rownum, field="name", message=f"新增区划 {code} 必须提供名称"))
+            continue
+        valid.append(row | {"_existing": existing is not None, "_parent": parent})
+    errors.sort(key=lambda e: e.row)
+    if dry_run or not valid or (errors and mode == "all_or_nothing"):
+        return (0 if not dry_run else len(valid)), errors, False
+    key = "import-" + hashlib.sha256(content).hexdigest()[:12]
+    with atomic(db):
+        ds = db.get(Dataset, key) or Dataset(key=key)
+        ds.name, ds.source = f"导入：{filename}"[:200], source or f"用户 {actor.username} 上传的文件 {filename}"
+        ds.licence, ds.datum, ds.synthetic = "由提供方负责", "WGS84（GCJ-02 输入已转换）", False
+        ds.method, ds.record_count, ds.loaded_at = "文件导入", len(valid), utcnow()
+        db.add(ds)
+        db.flush()
+        for row in valid:
+            division = db.get(Division, row["code"])
+            before = division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)} if division else None
+            if division is None:
+                division = Division(code=row["code"], name=row["name"], level=division_level(row["code"]),
+                                    parent_code=row["_parent"])
+                db.add(division)
+            if row.get("name"):
+                division.name = row["name"]
+            if row.get("geometry") is not None:
+                for k, v in _geometry_fields(row["geometry"]).items():
+                    setattr(division, k, v)
+                division.area_km2 = row.get("area_km2")
+            if row.get("population") is not None:
+                division.population = row["population"]
+            division.synthetic = False
+            division.dataset_key = key
+            db.flush()
+            audit.record(db, actor, "division.imported", "division", division.code, division_code=division.code,
+                         before=before,
+                         after=division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)})
+        events.emit(db, "divisions.imported", division_code=actor.scope_code, actor=actor.username,
+                    summary=f"导入区划数据 {len(valid)} 条（{filename}）", payload={"dataset": key, "count": len(valid)})
+    return len(valid), errors, True
+
+
+def require_admin_scope(actor: Principal) -> None:
+    if not actor.is_admin:
+        raise Forbidden("只有系统管理员可以执行此操作")

@@ -1,0 +1,170 @@
+"""HTTP conventions shared by every domain: one error format, pagination, Chinese messages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Generic, TypeVar
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yingji.core.errors import YingjiError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 500
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+class PageParams:
+    def __init__(
+        self,
+        page: int = Query(1, ge=1, le=1_000_000, description="页码，从 1 开始"),
+        page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    ) -> None:
+        self.page = page
+        self.page_size = page_size
+
+
+def paginate(db: Session, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = db.execute(stmt.limit(params.page_size).offset((params.page - 1) * params.page_size))
+    return list(rows.scalars().all()), total
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse} for status in (400, 401, 403, 404, 409, 422)
+}
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填项",
+    "string_too_short": "内容太短",
+    "string_too_long": "内容太长",
+    "string_type": "必须是文本",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "float_type": "必须是数字",
+    "bool_parsing": "必须是是/否（true/false）",
+    "bool_type": "必须是是/否（true/false）",
+    "greater_than_equal": "数值太小",
+    "greater_than": "数值太小",
+    "less_than_equal": "数值太大",
+    "less_than": "数值太大",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "格式不正确",
+    "dict_type": "必须是对象",
+    "list_type": "必须是列表",
+    "datetime_parsing": "日期时间格式不正确",
+    "datetime_type": "日期时间格式不正确",
+    "date_parsing": "日期格式不正确",
+    "date_from_datetime_parsing": "日期格式不正确",
+    "timezone_aware": "日期时间必须带时区",
+    "extra_forbidden": "不允许的字段",
+    "value_error": "取值无效",
+    "url_parsing": "网址格式不正确",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or None
+
+
+def _translate(err: dict[str, Any]) -> dict[str, Any]:
+    field = _field_name(tuple(err.get("loc", ())))
+    kind = err.get("type", "")
+    base = _PYDANTIC_MESSAGES.get(kind)
+    if kind == "value_error":
+        raw = str(err.get("msg", ""))
+        base = raw.removeprefix("Value error, ") or base
+    ctx = err.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than") and ("ge" in ctx or "gt" in ctx):
+        base = f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than") and ("le" in ctx or "lt" in ctx):
+        base = f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "string_too_long" and "max_length" in ctx:
+        base = f"长度不能超过 {ctx['max_length']}"
+    if kind == "string_too_short" and "min_length" in ctx:
+        base = f"长度不能少于 {ctx['min_length']}"
+    if kind == "literal_error" and "expected" in ctx:
+        base = f"取值必须是 {ctx['expected']} 之一"
+    message = base or "输入无效"
+    return {"field": field, "message": f"{field}：{message}" if field else message, "type": kind}
+
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    401: ("not_authenticated", "请先登录"),
+    403: ("forbidden", "无权访问"),
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(YingjiError)
+    async def _yingji(_: Request, exc: YingjiError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_translate(e) for e in exc.errors()]
+        first = details[0] if details else {"field": None, "message": "输入无效"}
+        body = {"code": "validation_failed", "message": first["message"], "field": first["field"],
+                "details": details}
+        return JSONResponse({"error": body}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", str(exc.detail)))
+        if isinstance(exc.detail, str) and exc.status_code not in (404, 405):
+            message = exc.detail
+        return JSONResponse({"error": {"code": code, "message": message, "field": None}},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error: %s", exc.orig)
+        return JSONResponse({"error": {"code": "conflict", "message": "数据与现有记录冲突（重复或引用无效）",
+                                       "field": None}}, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        log.info("data error: %s", exc.orig)
+        return JSONResponse({"error": {"code": "validation_failed", "message": "数据格式无效或超出范围",
+                                       "field": None}}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"error": {"code": "internal_error",
+                                       "message": "服务器内部错误，已记录，请联系管理员", "field": None}},
+                            status_code=500)

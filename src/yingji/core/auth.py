@@ -1,0 +1,213 @@
+"""Users, roles, API tokens, password hashing and the request principal.
+
+Authentication: a signed session cookie for the web (``SessionMiddleware``) or
+``Authorization: Bearer <token>`` for machines. Authorisation: a role grants permissions
+(``domain:verb`` patterns); the user's *scope* (a division code) limits which records the
+permissions apply to — see :mod:`yingji.core.scope`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from fnmatch import fnmatchcase
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends, Request
+from sqlalchemy import Boolean, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yingji.core.db import Base, UTCDateTime, utcnow
+from yingji.core.errors import Forbidden, NotAuthenticated
+from yingji.core.scope import ScopeSpec
+
+ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "admin": ("系统管理员", ("*",)),
+    "city_duty": ("市级值班员", ("*:read", "*:write")),
+    "county_officer": ("区县应急管理人员", ("*:read", "*:write")),
+    "township_officer": ("乡镇（街道）应急管理人员", ("*:read", "*:write")),
+    "enterprise_manager": ("企业安全管理员", ("*:read", "supervision:write", "hazards:write")),
+    "dispatcher": ("调度员", ("*:read", "incidents:write", "dispatch:write")),
+    "leader": ("领导（只读）", ("*:read",)),
+}
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "yj_"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __scope__ = ScopeSpec(division="scope_code")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    scope_code: Mapped[str] = mapped_column(String(12), ForeignKey("divisions.code"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, (self.role,))[0]
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+@dataclass
+class Principal:
+    """Who is acting: the user, their role's permissions and their jurisdiction."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: str
+    scope_code: str
+    scope_name: str = ""
+    unit_id: int | None = None
+    csrf_token: str = ""
+    via: str = "session"  # session | token | system
+    permissions: tuple[str, ...] = field(default=())
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, (self.role,))[0]
+
+    def can(self, permission: str) -> bool:
+        return any(fnmatchcase(permission, pattern) for pattern in self.permissions)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise Forbidden(f"您的角色（{self.role_label}）无权执行此操作（{permission}）")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def principal_for(user: User, scope_name: str = "", csrf_token: str = "", via: str = "session") -> Principal:
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        scope_code=user.scope_code,
+        scope_name=scope_name,
+        unit_id=user.unit_id,
+        csrf_token=csrf_token,
+        via=via,
+        permissions=ROLES.get(user.role, ("", ()))[1],
+    )
+
+
+def system_principal(scope_code: str = "350100", name: str = "system") -> Principal:
+    """The platform itself (CLI, scheduled jobs): full rights over ``scope_code``."""
+    return Principal(
+        user_id=None, username=name, display_name="系统", role="admin", scope_code=scope_code,
+        via="system", permissions=("*",),
+    )
+
+
+def get_db(request: Request):  # type: ignore[no-untyped-def]
+    db = request.app.state.database.session()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _resolve(request: Request, db: Session) -> Principal | None:
+    from yingji.core.divisions import Division
+
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    principal: Principal | None = None
+    authz = request.headers.get("authorization", "")
+    if authz.lower().startswith("bearer "):
+        token = authz[7:].strip()
+        row = db.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        ).first()
+        if row is None or not row.User.active:
+            raise NotAuthenticated("API 令牌无效或已被吊销")
+        user = row.User
+        principal = principal_for(user, via="token")
+    else:
+        session = request.scope.get("session") or {}
+        uid = session.get("uid")
+        if uid is not None:
+            user = db.get(User, uid)
+            if user is not None and user.active and session.get("sv") == user.session_version:
+                principal = principal_for(user, csrf_token=session.get("csrf", ""))
+                if request.method not in SAFE_METHODS:
+                    if request.headers.get("x-csrf-token") != principal.csrf_token:
+                        raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试", code="csrf_failed")
+    if principal is not None:
+        division = db.get(Division, principal.scope_code)
+        principal.scope_name = division.name if division else principal.scope_code
+        request.state.principal = principal
+    return principal
+
+
+def optional_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
+    return _resolve(request, db)
+
+
+def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal:
+    principal = _resolve(request, db)
+    if principal is None:
+        raise NotAuthenticated("请先登录")
+    return principal
+
+
+def requires(permission: str):  # type: ignore[no-untyped-def]
+    """Dependency factory: the current principal, who must hold ``permission``."""
+
+    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        principal.require(permission)
+        return principal
+
+    return dependency

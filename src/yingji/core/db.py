@@ -1,0 +1,145 @@
+"""Database plumbing: declarative Base, engine/session factory, UTC time, one-transaction actions.
+
+SQLite (WAL, foreign keys on) is the embedded default; PostgreSQL is used when
+``YINGJI_DATABASE_URL`` says so. Everything else in the code base is dialect-neutral.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from yingji.core.events import OutboxRelay
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; always returns aware UTC datetimes (SQLite too)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: use timezone-aware datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """An engine, its session factory, and the outbox relay that publishes events after commit."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite allows one writer: serialise writers of this process so that a write never
+        # fails with SQLITE_BUSY_SNAPSHOT after a read snapshot was taken.
+        self.write_lock = threading.RLock()
+        self.relay: OutboxRelay | None = None
+
+    def session(self) -> Session:
+        s = self.sessions()
+        s.info["database"] = self
+        return s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def database_of(db: Session) -> Database:
+    database = db.info.get("database")
+    if database is None:
+        raise RuntimeError("session was not created by yingji.core.db.Database")
+    return database
+
+
+@contextmanager
+def atomic(db: Session) -> Iterator[Session]:
+    """Run one action in one transaction: commit everything or nothing, then publish events.
+
+    Actions wrap their whole body in ``with atomic(db):``. The audit record and the outbox
+    events written inside are committed with the change; events reach the bus only after
+    the commit succeeded.
+    """
+    database = database_of(db)
+    if db.info.get("in_atomic"):
+        yield db  # nested action: the outer one commits
+        return
+    lock = database.write_lock if database.is_sqlite else None
+    if lock is not None:
+        lock.acquire()
+    db.info["in_atomic"] = True
+    try:
+        if database.is_sqlite and db.in_transaction():
+            db.commit()  # end the read snapshot taken before the lock (nothing pending to write)
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+    finally:
+        db.info["in_atomic"] = False
+        if lock is not None:
+            lock.release()
+    if database.relay is not None:
+        database.relay.flush()

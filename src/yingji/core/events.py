@@ -1,0 +1,251 @@
+"""Domain events: a transactional outbox, a pluggable bus, and the relay between them.
+
+An action calls :func:`emit` inside its transaction: the event is a row of ``outbox`` and is
+committed with the change or not at all. After the commit the :class:`OutboxRelay` reads the
+unpublished rows, hands them to the bus and marks them published; a periodic flush picks up
+anything left behind by a crash (delivery is at-least-once; events carry their id).
+
+Buses: :class:`InMemoryBus` (default, one process) and :class:`RedisBus` (several processes,
+Redis pub/sub). Subscribers are in-process callables: domain handlers (cross-domain effects)
+and the browser stream (SSE).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from yingji.core.db import Base, JSONType, UTCDateTime, utcnow
+from yingji.core.scope import ScopeSpec
+
+if TYPE_CHECKING:
+    from yingji.core.db import Database
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], None]
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox"
+    __scope__ = ScopeSpec(division="division_code")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    division_code: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[Any] = mapped_column(JSONType, default=dict)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+
+    def to_message(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "division_code": self.division_code,
+            "summary": self.summary,
+            "actor": self.actor,
+            "payload": self.payload,
+        }
+
+
+def emit(db: Session, type: str, *, division_code: str | None, summary: str,
+         payload: dict[str, Any] | None = None, actor: str | None = None) -> OutboxEvent:
+    """Record a domain event in the caller's transaction; it is published after commit."""
+    ev = OutboxEvent(type=type, division_code=division_code, summary=summary,
+                     payload=json.loads(json.dumps(payload or {}, default=str, ensure_ascii=False)),
+                     actor=actor, occurred_at=utcnow())
+    db.add(ev)
+    return ev
+
+
+class Bus(Protocol):
+    def publish(self, message: dict[str, Any]) -> None: ...
+    def subscribe(self, handler: Handler) -> Callable[[], None]: ...
+    def ping(self) -> bool: ...
+    def close(self) -> None: ...
+
+
+class InMemoryBus:
+    """Delivers each message to every subscriber of this process, synchronously."""
+
+    def __init__(self) -> None:
+        self._handlers: list[Handler] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        with self._lock:
+            self._handlers.append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if handler in self._handlers:
+                    self._handlers.remove(handler)
+
+        return unsubscribe
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            try:
+                handler(message)
+            except Exception:  # one bad subscriber must not stop the others
+                log.exception("event handler failed for %s", message.get("type"))
+
+    def publish(self, message: dict[str, Any]) -> None:
+        self.deliver(message)
+
+    def ping(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._handlers.clear()
+
+
+class RedisBus(InMemoryBus):
+    """Publishes to a Redis channel; a listener thread delivers what arrives to local subscribers.
+
+    Every process of the platform (web workers, CLI jobs) sees every event.
+    """
+
+    def __init__(self, url: str, channel: str = "yingji.events") -> None:
+        import redis
+
+        super().__init__()
+        self.channel = channel
+        self._redis = redis.Redis.from_url(url)
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        self._pubsub.subscribe(**{channel: self._on_message})
+        self._thread = self._pubsub.run_in_thread(sleep_time=0.5, daemon=True)
+
+    def _on_message(self, raw: dict[str, Any]) -> None:
+        try:
+            message = json.loads(raw["data"])
+        except (ValueError, TypeError):
+            log.warning("ignored a malformed message on %s", self.channel)
+            return
+        self.deliver(message)
+
+    def publish(self, message: dict[str, Any]) -> None:
+        self._redis.publish(self.channel, json.dumps(message, ensure_ascii=False))
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._redis.ping())
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        super().close()
+        self._thread.stop()
+        self._pubsub.close()
+        self._redis.close()
+
+
+def make_bus(url: str) -> Bus:
+    if url.startswith("memory:"):
+        return InMemoryBus()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisBus(url)
+    raise ValueError(f"unsupported YINGJI_BUS_URL: {url!r} (use memory:// or redis://)")
+
+
+class OutboxRelay:
+    """Moves committed outbox rows onto the bus, oldest first.
+
+    A batch is *claimed* (marked published, committed — ``SKIP LOCKED`` on PostgreSQL so that
+    several processes never take the same rows), then delivered outside any transaction, so
+    subscribers may themselves run actions. If the bus refuses a message, it and the rest of
+    the batch are released for the next flush. A flush started while this thread is already
+    flushing (a subscriber's own action) returns at once: the outer loop picks its events up.
+    """
+
+    def __init__(self, database: Database, bus: Bus, batch: int = 500) -> None:
+        self.database = database
+        self.bus = bus
+        self.batch = batch
+        self._local = threading.local()
+        self.published = 0
+
+    def flush(self) -> int:
+        if getattr(self._local, "active", False):
+            return 0
+        self._local.active = True
+        count = 0
+        try:
+            while True:
+                messages = self._claim()
+                if not messages:
+                    break
+                delivered = self._deliver(messages)
+                count += delivered
+                if delivered < len(messages):
+                    break  # the bus is failing: leave the rest to the next periodic flush
+        finally:
+            self._local.active = False
+        return count
+
+    def _claim(self) -> list[dict[str, Any]]:
+        lock = self.database.write_lock if self.database.is_sqlite else None
+        if lock is not None:
+            lock.acquire()
+        db = self.database.session()
+        try:
+            stmt = (select(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+                    .order_by(OutboxEvent.id).limit(self.batch))
+            if not self.database.is_sqlite:
+                stmt = stmt.with_for_update(skip_locked=True)
+            events = db.execute(stmt).scalars().all()
+            now = utcnow()
+            for ev in events:
+                ev.published_at = now
+            messages = [ev.to_message() for ev in events]
+            db.commit()
+            return messages
+        finally:
+            db.close()
+            if lock is not None:
+                lock.release()
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> int:
+        for i, message in enumerate(messages):
+            try:
+                self.bus.publish(message)
+            except Exception:
+                log.exception("bus refused event %s; releasing the rest for retry", message["id"])
+                self._release([m["id"] for m in messages[i:]])
+                return i
+            self.published += 1
+        return len(messages)
+
+    def _release(self, ids: list[int]) -> None:
+        from sqlalchemy import update
+
+        lock = self.database.write_lock if self.database.is_sqlite else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self.database.session() as db:
+                db.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(published_at=None))
+                db.commit()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def pending(self) -> int:
+        from sqlalchemy import func
+
+        with self.database.session() as db:
+            return db.scalar(select(func.count()).select_from(OutboxEvent)
+                             .where(OutboxEvent.published_at.is_(None))) or 0

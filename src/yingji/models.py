@@ -1,0 +1,7 @@
+"""Imports every model so that ``Base.metadata`` is complete (Alembic, tests, create_all)."""
+
+from yingji.core.audit import AuditHead, AuditRecord  # noqa: F401
+from yingji.core.auth import ApiToken, User  # noqa: F401
+from yingji.core.db import Base  # noqa: F401
+from yingji.core.divisions import Dataset, Division  # noqa: F401
+from yingji.core.events import OutboxEvent  # noqa: F401
