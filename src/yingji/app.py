@@ -18,6 +18,7 @@ from yingji.core import metrics
 from yingji.core.api import install_error_handlers
 from yingji.core.db import Database
 from yingji.core.events import OutboxRelay, make_bus
+from yingji.domains import domain_modules
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,12 @@ DESCRIPTION = """福州市应急管理综合应用平台（yingji）API。
 
 
 def domain_routers() -> list:  # type: ignore[type-arg]
-    """Every API router of the platform, core first. New domains add themselves here."""
+    """Every API router of the platform, core first, then each domain's."""
     from yingji.core import views as core
 
     routers = [core.auth_router, core.divisions_router, core.users_router, core.audit_router,
                core.events_router, core.ops_router]
+    routers += [views.router for views in domain_modules("views")]
     return routers
 
 
@@ -89,6 +91,8 @@ def _mount_web(app: FastAPI, settings: Settings) -> None:
         app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")
     else:
         log.warning("front-end packages not installed at %s (run: npm ci --prefix frontend)", vendor)
+    for pages in domain_modules("pages"):  # domain pages first: they replace the shell's placeholders
+        app.include_router(pages.router)
     try:
         from yingji.web.pages import router as pages_router
     except ImportError:  # pragma: no cover - web package not present

@@ -87,6 +87,13 @@ def step_users(ctx: DemoContext) -> None:
     ctx.console.print(table)
 
 
+def _domain_steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """Each domain may provide ``yingji.<domain>.seed.load(ctx)``, run in DOMAINS order."""
+    from yingji.domains import domain_modules
+
+    return [(m.__name__.split(".")[1], m.load) for m in domain_modules("seed")]
+
+
 DEMO_STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("divisions", step_divisions),
     ("users", step_users),
@@ -97,7 +104,7 @@ def load_demo(database: Database, *, console: Console, progress_factory: Callabl
               with_users: bool = True, data_dir: Path) -> None:
     ctx = DemoContext(database=database, console=console, progress_factory=progress_factory,
                       data_dir=data_dir, city_code=get_settings().city_code)
-    for name, step in DEMO_STEPS:
+    for name, step in DEMO_STEPS + _domain_steps():
         if name == "users" and not with_users:
             continue
         step(ctx)

@@ -294,7 +294,7 @@ def test_geojson_import_valid_rows() -> None:
     assert rows[1]["name"] is None and rows[1]["population"] == 65000
     assert rows[2]["geometry"] is None and rows[2]["area_km2"] is None and rows[2]["population"] is None
     assert rows[0]["area_km2"] == pytest.approx(area_km2(GOOD), rel=1e-6)
-    assert set(rows[0]) == {"code", "name", "population", "geometry", "area_km2"}
+    assert set(rows[0]) == {"code", "name", "population", "geometry", "area_km2", "row"}
 
 
 @pytest.mark.parametrize(

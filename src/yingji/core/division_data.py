@@ -521,6 +521,7 @@ def _finish_rows(
         geom: BaseGeometry | None = row.pop("_geom")
         row["geometry"] = geometry_to_geojson(geom) if geom is not None else None
         row["area_km2"] = round(area_km2(geom), 6) if geom is not None else None
+        row["row"] = row_no
         valid.append(row)
     errors.sort(key=lambda e: e["row"])
     return valid, errors

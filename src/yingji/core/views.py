@@ -180,7 +180,7 @@ def list_tokens(user_id: IdPath, principal: Me, db: Db) -> Any:
                    summary="签发 API 令牌（只显示一次）")
 def create_token(user_id: IdPath, body: TokenIn, principal: Me, db: Db) -> Any:
     token, plain = actions.create_token(db, principal, user_id, body.name)
-    return TokenCreated.model_validate(token, from_attributes=True).model_copy(update={"token": plain})
+    return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=plain)
 
 
 @users_router.delete("/users/{user_id}/tokens/{token_id}", response_model=TokenOut, summary="吊销 API 令牌")

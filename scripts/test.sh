@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up the development dependencies (incl. Playwright driving Debian's Chromium), start the
+# services the tests need (PostgreSQL, Redis) and run the whole test suite.
+source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
+setup_venv requirements-dev.lock
+setup_frontend
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== 安装系统软件包：${need_apt[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "== 启动 PostgreSQL"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  for _ in $(seq 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  echo "== 启动 Redis"
+  as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+
+export YINGJI_REQUIRE_SERVICES=1
+export YINGJI_CHROMIUM="${YINGJI_CHROMIUM:-$(command -v chromium)}"
+exec .venv/bin/python -m pytest -q "$@"
