@@ -48,7 +48,7 @@ def make_database(backend: str, tmp: Path) -> Iterator[TestDatabase]:
     import psycopg
 
     if not _pg_available():
-        if os.environ.get("CI") or os.environ.get("YINGJI_REQUIRE_PG"):
+        if os.environ.get("CI") or os.environ.get("YINGJI_REQUIRE_SERVICES"):
             pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 but CI requires it")
         pytest.skip("PostgreSQL not reachable")
     name = "yingji_test_" + secrets.token_hex(4)
