@@ -1,0 +1,185 @@
+"""HTML pages of the web shell: login, the map home page and the five domain landing pages.
+
+Every page except ``/login`` needs a signed-in user; without one the browser is sent to
+``/login?next=<where it wanted to go>``. Each domain landing page is its own route
+function so the domain that implements it can take the route over.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from yingji.core.auth import Principal, optional_principal
+from yingji.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+BUILDING = "建设中"
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever redirect inside the platform (no open redirect to another host)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ch in target for ch in "\r\n\t"):
+        return "/"
+    return target
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    wanted = request.url.path
+    if request.url.query:
+        wanted += "?" + request.url.query
+    if root and wanted.startswith(root):
+        wanted = wanted[len(root) :] or "/"
+    return RedirectResponse(f"{root}/login?next={quote(wanted, safe='/')}", status_code=303)
+
+
+# --------------------------------------------------------------------------------------
+# Planned capabilities of each domain. Honest: whatever is not built yet says so.
+# --------------------------------------------------------------------------------------
+
+def _cap(name: str, summary: str, status: str = BUILDING, href: str | None = None) -> dict[str, Any]:
+    return {"name": name, "summary": summary, "status": status, "href": href}
+
+
+DOMAINS: dict[str, dict[str, Any]] = {
+    "supervision": {
+        "title": "监督管理",
+        "subtitle": "安全生产风险分级管控与隐患排查治理双重预防",
+        "capabilities": [
+            _cap("风险源管理", "风险源登记、LEC / 风险矩阵评估，按红橙黄蓝四色分级（阈值可配置）"),
+            _cap("安全风险一张图", "全市风险源按等级、行业、区划分布展示与统计"),
+            _cap("隐患排查治理", "检查记录、隐患登记（一般 / 重大）、整改“五到位”、验收销号闭环"),
+            _cap("挂牌督办", "限期整改通知、督办台账、逾期提醒与升级、季度统计上报"),
+            _cap("企业安全信息", "企业基础信息、安全管理人员、重大危险源与企业自查上报"),
+            _cap("执法检查", "检查计划、现场检查记录与文书"),
+        ],
+    },
+    "monitoring": {
+        "title": "监测预警",
+        "subtitle": "物联感知接入、阈值告警与预警信息发布",
+        "capabilities": [
+            _cap("感知设备接入", "传感器登记与遥测接入（MQTT / HTTP），在线状态与数据质量"),
+            _cap("阈值规则与告警", "可配置的监测阈值规则，告警生成、确认与处置跟踪"),
+            _cap("电梯物联网监测", "困人、故障等电梯运行告警的接收与派单"),
+            _cap("预警信息编制与审批", "红橙黄蓝四级预警的编制、审核、签发流程"),
+            _cap("预警发布", "CAP 1.2 标准消息生成，按区划靶向推送至多渠道"),
+            _cap("预警覆盖分析", "预警发布范围内的人口与重点对象覆盖统计"),
+        ],
+    },
+    "command": {
+        "title": "指挥救援",
+        "subtitle": "事件接报、应急值守、力量调度与预案启动",
+        "capabilities": [
+            _cap("事件接报与分级", "突发事件接报登记，按条例自动研判事故等级与响应级别"),
+            _cap("信息报送", "快报 / 续报 / 核报时限跟踪与报送记录"),
+            _cap("应急值守", "值班表、值班日志与交接班"),
+            _cap("救援力量调度", "救援队伍与装备查询、路径规划、力量推荐与调度指令"),
+            _cap("应急预案", "预案管理、启动与响应措施跟踪"),
+            _cap("应急演练", "演练计划、实施记录与评估"),
+        ],
+    },
+    "decision": {
+        "title": "决策支持",
+        "subtitle": "情景推演、资源保障与规划分析",
+        "capabilities": [
+            _cap("地震情景推演", "基于历史地震与断裂带的烈度影响估算"),
+            _cap("台风情景推演", "基于 CMA 最佳路径资料的台风影响分析"),
+            _cap("应急物资", "物资储备库、库存与调拨"),
+            _cap("避难场所", "避难场所信息、容量与人口覆盖"),
+            _cap("覆盖与选址分析", "救援力量、物资、场所的服务覆盖与选址优化"),
+            _cap("指标统计", "关键业务指标统计与报表"),
+        ],
+    },
+    "admin": {
+        "title": "政务管理",
+        "subtitle": "用户、权限、审计与平台配置",
+        "capabilities": [
+            _cap("用户管理", "账号、角色与管辖范围（区划）", status="可用", href="#users"),
+            _cap("审计日志", "所有写操作的防篡改审计链（哈希链）及校验", status="可用", href="#audit"),
+            _cap("数据来源", "已导入数据集的来源、许可与坐标系说明", status="可用", href="/#sources"),
+            _cap("业务配置", "风险分级阈值、隐患分级、响应规则、预警阈值等参数配置"),
+            _cap("数据导入导出", "批量导入（逐行校验）与导出"),
+        ],
+    },
+}
+
+
+def domain_page(request: Request, principal: Principal, key: str, template: str = "domain.html",
+                **context: Any) -> HTMLResponse:
+    domain = DOMAINS[key]
+    return render(request, template, principal, active=key, title=domain["title"],
+                  domain=domain, domain_key=key, **context)
+
+
+def can(principal: Principal, permission: str) -> bool:
+    """Whether the page should offer an action (the API enforces it regardless)."""
+    check = getattr(principal, "can", None)
+    if callable(check):
+        return bool(check(permission))
+    return principal.role == "admin"
+
+
+# --------------------------------------------------------------------------------------
+# Routes
+# --------------------------------------------------------------------------------------
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, principal: MaybePrincipal, next: str | None = None) -> Response:
+    target = safe_next(next)
+    if principal is not None:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return RedirectResponse(root + target, status_code=303)
+    return render(request, "login.html", None, title="登录", next_url=target)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    return render(request, "home.html", principal, active="home", title="首页")
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def supervision_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    return domain_page(request, principal, "supervision")
+
+
+@router.get("/monitoring", response_class=HTMLResponse)
+def monitoring_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    return domain_page(request, principal, "monitoring")
+
+
+@router.get("/command", response_class=HTMLResponse)
+def command_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    return domain_page(request, principal, "command")
+
+
+@router.get("/decision", response_class=HTMLResponse)
+def decision_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    return domain_page(request, principal, "decision")
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return login_redirect(request)
+    allowed = {name: can(principal, perm) for name, perm in
+               (("users", "users:manage"), ("audit", "audit:read"), ("verify", "audit:verify"))}
+    return domain_page(request, principal, "admin", template="admin.html", allowed=allowed)

@@ -1,0 +1,165 @@
+"""Jinja2 environment shared by every HTML page of the platform.
+
+Domain packages render their own pages with the same :data:`templates` object (add their
+template folder with :func:`add_template_dir`) and extend ``base.html``; :func:`render`
+fills in what the base layout needs (the signed-in principal, the navigation, the
+JSON context read by ``/static/js/yingji.js``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from yingji.web import STATIC_DIR, TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from yingji.core.auth import Principal
+
+PLATFORM_NAME = "福州市应急管理综合应用平台"
+PLATFORM_CODE = "yingji"
+
+try:
+    LOCAL_TZ: timezone | ZoneInfo = ZoneInfo("Asia/Shanghai")
+except ZoneInfoNotFoundError:  # no tzdata on the host: China has had no DST since 1991
+    LOCAL_TZ = timezone(timedelta(hours=8), "CST")
+
+# The five business domains, in the order the bureau presents them, after the home page.
+NAV: tuple[dict[str, str], ...] = (
+    {"key": "home", "label": "首页", "href": "/"},
+    {"key": "supervision", "label": "监督管理", "href": "/supervision"},
+    {"key": "monitoring", "label": "监测预警", "href": "/monitoring"},
+    {"key": "command", "label": "指挥救援", "href": "/command"},
+    {"key": "decision", "label": "决策支持", "href": "/decision"},
+    {"key": "admin", "label": "政务管理", "href": "/admin"},
+)
+
+
+def _root_path(context: Mapping[str, Any]) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+@jinja2.pass_context
+def static_url(context: Mapping[str, Any], path: str) -> str:
+    """URL of one of our own assets, with a cache-busting version from its mtime."""
+    path = path.lstrip("/")
+    url = f"{_root_path(context)}/static/{path}"
+    try:
+        mtime_ns = (STATIC_DIR / path).stat().st_mtime_ns
+    except OSError:
+        return url
+    return f"{url}?v={mtime_ns // 1_000_000:x}"
+
+
+@jinja2.pass_context
+def vendor_url(context: Mapping[str, Any], path: str) -> str:
+    """URL of a file of a pinned npm package (``frontend/node_modules``), e.g. ``leaflet/dist/leaflet.js``."""
+    return f"{_root_path(context)}/vendor/{path.lstrip('/')}"
+
+
+@jinja2.pass_context
+def app_url(context: Mapping[str, Any], path: str) -> str:
+    """An absolute in-app path honouring a reverse-proxy ``root_path``."""
+    return f"{_root_path(context)}/{path.lstrip('/')}"
+
+
+def local_datetime(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """Show an aware datetime (or ISO string) in Asia/Shanghai; naive values are taken as UTC."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def thousands(value: float | int | None) -> str:
+    """12,345,678 (what Chinese official tables use for plain counts)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(
+    PLATFORM_NAME=PLATFORM_NAME,
+    PLATFORM_CODE=PLATFORM_CODE,
+    NAV=NAV,
+    static_url=static_url,
+    vendor_url=vendor_url,
+    app_url=app_url,
+)
+templates.env.filters.update(local_datetime=local_datetime, thousands=thousands)
+
+
+def add_template_dir(directory: str | Path) -> None:
+    """Let a domain package keep its own ``templates/`` folder (searched after ours)."""
+    loader = templates.env.loader
+    directory = str(directory)
+    if isinstance(loader, jinja2.FileSystemLoader):
+        if directory not in loader.searchpath:
+            loader.searchpath.append(directory)
+    else:  # pragma: no cover - we always build a FileSystemLoader above
+        raise TypeError("unexpected Jinja2 loader")
+
+
+def principal_context(principal: Principal | None) -> dict[str, Any] | None:
+    """What the browser may know about the signed-in user (no secrets beyond the CSRF token)."""
+    if principal is None:
+        return None
+    return {
+        "user_id": principal.user_id,
+        "username": principal.username,
+        "display_name": principal.display_name,
+        "role": principal.role,
+        "role_label": principal.role_label,
+        "scope_code": principal.scope_code,
+        "scope_name": principal.scope_name,
+        "csrf_token": principal.csrf_token,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None,
+    *,
+    active: str = "",
+    title: str = "",
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page that extends ``base.html``.
+
+    ``active`` is the key of the highlighted navigation entry (see :data:`NAV`);
+    ``title`` goes before the platform name in the browser tab.
+    """
+    page_context: dict[str, Any] = {
+        "principal": principal,
+        "active": active,
+        "title": title,
+        "client_context": {
+            "user": principal_context(principal),
+            "root": str(request.scope.get("root_path", "")).rstrip("/"),
+            "page": active,
+        },
+    }
+    page_context.update(context)
+    return templates.TemplateResponse(request, template, page_context, status_code=status_code)
