@@ -26,5 +26,5 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
 fi
 
 export YINGJI_REQUIRE_SERVICES=1
-export YINGJI_CHROMIUM="${YINGJI_CHROMIUM:-$(command -v chromium)}"
+export YINGJI_E2E_CHROMIUM="${YINGJI_E2E_CHROMIUM:-$(command -v chromium)}"
 exec .venv/bin/python -m pytest -q "$@"

@@ -46,7 +46,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _yingji_bin() -> str:
     candidate = Path(sys.executable).parent / "yingji"
     if not candidate.exists():
-        pytest.skip(f"yingji console script not found next to {sys.executable} (pip install -e .)")
+        pytest.fail(f"yingji console script not found next to {sys.executable} (pip install -e .)")
     return str(candidate)
 
 
@@ -120,6 +120,8 @@ def admin_password() -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") or os.environ.get("YINGJI_REQUIRE_SERVICES"):
+            pytest.fail(f"Chromium not installed at {CHROMIUM} but the suite requires it")
         pytest.skip(f"Chromium not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
