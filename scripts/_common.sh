@@ -21,8 +21,7 @@ setup_venv() {  # $1: lock file
     echo "== 安装 Python 依赖（$lock）"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip==25.3"
     .venv/bin/python -m pip install -q --disable-pip-version-check -r "$lock"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
-      || .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
     touch "$stamp"
   fi
 }
