@@ -149,6 +149,7 @@ class RedisBus(InMemoryBus):
     def close(self) -> None:
         super().close()
         self._thread.stop()
+        self._thread.join(timeout=5)
         self._pubsub.close()
         self._redis.close()
 
