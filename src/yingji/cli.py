@@ -240,6 +240,9 @@ def divisions_import(
         raise typer.Exit(code=1)
 
 
+from yingji.hazards.cli import app as hazards_cli; app.add_typer(hazards_cli, name="hazards")  # noqa: E402, E702
+
+
 def main() -> None:  # pragma: no cover
     app(sys.argv[1:])
 

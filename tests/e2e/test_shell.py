@@ -130,10 +130,9 @@ def test_division_picker_choice_is_remembered(page: Any, live_server: str, admin
 
 def test_domain_pages_are_honest_about_what_is_built(
         page: Any, live_server: str, admin_password: str) -> None:
-    login(page, live_server, "admin", admin_password, path="/supervision")
-    page.wait_for_url(f"{live_server}/supervision")
-    for href, title in [("/supervision", "监督管理"), ("/monitoring", "监测预警"),
-                        ("/command", "指挥救援"), ("/decision", "决策支持")]:
+    login(page, live_server, "admin", admin_password, path="/monitoring")
+    page.wait_for_url(f"{live_server}/monitoring")
+    for href, title in [("/monitoring", "监测预警"), ("/command", "指挥救援"), ("/decision", "决策支持")]:
         page.goto(f"{live_server}{href}")
         assert page.locator("h1.page-title").inner_text() == title
         assert page.locator("nav.main-nav a.active").inner_text() == title

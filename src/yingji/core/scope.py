@@ -66,6 +66,20 @@ def in_scope(scope_code: str, division_code: str | None) -> bool:
     return division_code.startswith(scope_prefix(scope_code))
 
 
+def prefix_clause(column: Any, prefix: str) -> Any:
+    """``column`` starts with the digit string ``prefix``, as an index-friendly range.
+
+    ``LIKE 'prefix%'`` cannot use a B-tree index on SQLite or on PostgreSQL with a non-C
+    collation; ``prefix <= column < prefix+1`` can (codes are fixed-width digit strings).
+    """
+    if not prefix.isdigit():
+        raise ValueError(f"not a division prefix: {prefix!r}")
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):  # "99…9": no upper bound needed
+        return column >= prefix
+    return (column >= prefix) & (column < upper)
+
+
 def _spec(model: Any) -> ScopeSpec:
     spec = getattr(model, "__scope__", None)
     if spec is None:
@@ -77,7 +91,7 @@ def scope_clause(principal: Principal, model: Any) -> Any:
     """SQL condition restricting ``model`` to the principal's jurisdiction (and unit)."""
     spec = _spec(model)
     column = getattr(model, spec.division)
-    clause = column.startswith(scope_prefix(principal.scope_code), autoescape=True)
+    clause = prefix_clause(column, scope_prefix(principal.scope_code))
     if principal.unit_id is not None:
         if spec.unit is None:
             return false() if not getattr(model, "__unit_visible__", False) else clause
@@ -113,3 +127,8 @@ def ensure_in_scope(principal: Principal, division_code: str | None, field: str 
     """Refuse a write that would place a record outside the principal's jurisdiction."""
     if division_code is None or not in_scope(principal.scope_code, division_code):
         raise Forbidden("不能在您的管辖范围之外创建或修改记录", field=field)
+
+
+def within(column: Any, code: str) -> Any:
+    """SQL condition: ``column`` holds a division inside ``code`` (the ``?division=`` filter)."""
+    return prefix_clause(column, scope_prefix(code))

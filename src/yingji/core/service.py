@@ -12,7 +12,7 @@ from yingji.core.audit import AuditRecord
 from yingji.core.auth import Principal, User
 from yingji.core.divisions import Dataset, Division
 from yingji.core.events import OutboxEvent
-from yingji.core.scope import get_scoped, scope_prefix, scoped
+from yingji.core.scope import get_scoped, scoped, within
 
 
 def list_divisions(db: Session, *, principal: Principal, params: PageParams, level: str | None = None,
@@ -24,7 +24,7 @@ def list_divisions(db: Session, *, principal: Principal, params: PageParams, lev
     if parent:
         stmt = stmt.where(Division.parent_code == parent)
     if division:
-        stmt = stmt.where(Division.code.startswith(scope_prefix(division), autoescape=True))
+        stmt = stmt.where(within(Division.code, division))
     if q:
         stmt = stmt.where(Division.name.contains(q, autoescape=True))
     return paginate(db, stmt, params)
@@ -43,7 +43,7 @@ def divisions_geojson(db: Session, *, principal: Principal, level: str | None,
     if parent:
         stmt = stmt.where(Division.parent_code == parent)
     if division:
-        stmt = stmt.where(Division.code.startswith(scope_prefix(division), autoescape=True))
+        stmt = stmt.where(within(Division.code, division))
     features = []
     for d in db.execute(stmt).scalars():
         features.append({
@@ -65,7 +65,7 @@ def list_users(db: Session, *, principal: Principal, params: PageParams,
                division: str | None = None, q: str | None = None) -> tuple[list[User], int]:
     stmt = scoped(principal, User).order_by(User.id)
     if division:
-        stmt = stmt.where(User.scope_code.startswith(scope_prefix(division), autoescape=True))
+        stmt = stmt.where(within(User.scope_code, division))
     if q:
         stmt = stmt.where(User.username.contains(q, autoescape=True) | User.display_name.contains(q, autoescape=True))
     return paginate(db, stmt, params)
@@ -76,7 +76,7 @@ def list_audit(db: Session, *, principal: Principal, params: PageParams, divisio
                action: str | None = None) -> tuple[list[AuditRecord], int]:
     stmt = scoped(principal, AuditRecord).order_by(AuditRecord.seq.desc())
     if division:
-        stmt = stmt.where(AuditRecord.division_code.startswith(scope_prefix(division), autoescape=True))
+        stmt = stmt.where(within(AuditRecord.division_code, division))
     if entity_type:
         stmt = stmt.where(AuditRecord.entity_type == entity_type)
     if entity_id:
@@ -90,5 +90,5 @@ def recent_events(db: Session, *, principal: Principal, limit: int = 20,
                   division: str | None = None) -> list[OutboxEvent]:
     stmt = scoped(principal, OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
     if division:
-        stmt = stmt.where(OutboxEvent.division_code.startswith(scope_prefix(division), autoescape=True))
+        stmt = stmt.where(within(OutboxEvent.division_code, division))
     return list(db.execute(stmt).scalars())

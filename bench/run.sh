@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run every benchmark (bench/bench_*.py); each prints its figures and ratio vs its baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for b in bench/bench_*.py; do
+  echo "== $b"
+  python "$b" "$@"
+done

@@ -1,0 +1,96 @@
+"""Validated inputs and outputs of the enforcement domain (执法检查)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from yingji.core.schemas import DivisionCode, LongText, Out, ShortText, Strict
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class PlanGenerateIn(Strict):
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    division_code: DivisionCode
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    frequencies: dict[str, Annotated[int, Field(ge=0, le=52)]] | None = Field(
+        default=None, description="按风险等级的年度检查次数（major/significant/general/low/unrated）")
+    replace: bool = Field(default=False, description="已有同年度同区划计划时重新生成（已完成的检查须为零）")
+
+
+class PlanLinkIn(Strict):
+    inspection_id: Id
+
+
+class PenaltyIn(Strict):
+    unit_id: Id
+    decision_no: ShortText
+    amount_yuan: Annotated[Decimal, Field(ge=0, le=10**10, max_digits=14, decimal_places=2)]
+    reason: Annotated[LongText, Field(min_length=1)]
+    decided_at: AwareDatetime
+
+
+class BlacklistIn(Strict):
+    unit_id: Id
+    reason: Annotated[LongText, Field(min_length=1)]
+    listed_at: AwareDatetime | None = None
+
+
+class BlacklistRemoveIn(Strict):
+    removal_reason: Annotated[LongText, Field(min_length=1)]
+    removed_at: AwareDatetime | None = None
+
+
+class PlanOut(Out):
+    id: int
+    year: int
+    division_code: str
+    params: dict[str, Any]
+    item_count: int
+    actor: str
+    generated_at: datetime
+
+
+class PlanItemOut(Out):
+    id: int
+    plan_id: int
+    unit_id: int
+    unit_name: str = ""
+    division_code: str
+    planned_date: date
+    sequence: int
+    level: str | None
+    done_inspection_id: int | None
+
+
+class PenaltyOut(Out):
+    id: int
+    unit_id: int
+    unit_name: str = ""
+    division_code: str
+    decision_no: str
+    amount_yuan: float
+    reason: str
+    decided_at: datetime
+    synthetic: bool
+
+
+class BlacklistOut(Out):
+    id: int
+    unit_id: int
+    unit_name: str = ""
+    division_code: str
+    reason: str
+    listed_at: datetime
+    removed_at: datetime | None
+    removal_reason: str | None
+    synthetic: bool
+
+
+class PlanSummaryOut(BaseModel):
+    plan: PlanOut
+    by_month: list[dict[str, Any]]

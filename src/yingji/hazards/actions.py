@@ -1,0 +1,298 @@
+"""Every write of the hazards domain: inspections, hazards, transitions, plans, listings, attachments.
+
+Each public function is one action: one transaction (``atomic``), an audit record per changed
+entity, events (with ``unit_id`` in the payload) published after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.core import audit, events
+from yingji.core.auth import Principal
+from yingji.core.db import atomic, utcnow
+from yingji.core.errors import Conflict, Forbidden, ValidationFailed
+from yingji.core.scope import division_level, get_scoped
+from yingji.hazards.catalog import default_tier_config, load_checklists
+from yingji.hazards.escalation import SUPERVISION_LABELS
+from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
+from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
+from yingji.hazards.schemas import HazardIn, InspectionIn, ListingIn, PlanIn, TransitionIn
+from yingji.risk.models import Unit
+
+GOVERNMENT_ACTIONS = {"confirm", "accept", "reject", "close"}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+UPLOAD_TYPES = {  # content type -> (extension, magic prefixes)
+    "image/jpeg": (".jpg", (b"\xff\xd8\xff",)),
+    "image/png": (".png", (b"\x89PNG\r\n\x1a\n",)),
+    "image/webp": (".webp", (b"RIFF",)),
+    "application/pdf": (".pdf", (b"%PDF-",)),
+}
+
+
+def snapshot(h: Hazard) -> dict[str, Any]:
+    return {"code": h.code, "unit_id": h.unit_id, "title": h.title, "tier": h.tier, "state": h.state,
+            "deadline": h.deadline, "overdue": h.overdue, "supervision_level": h.supervision_level,
+            "plan": h.plan}
+
+
+def _payload(h: Hazard, **extra: Any) -> dict[str, Any]:
+    return {"hazard_id": h.id, "unit_id": h.unit_id, "code": h.code, "state": h.state, "tier": h.tier, **extra}
+
+
+def _unit(db: Session, actor: Principal, unit_id: int) -> Unit:
+    return get_scoped(db, actor, Unit, unit_id, what="生产经营单位")
+
+
+def _plan_json(plan: PlanIn | None) -> dict[str, Any]:
+    return plan.model_dump(mode="json", exclude_none=True) if plan is not None else {}
+
+
+def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, description: str, tier: str,
+                inspection_id: int | None = None, checklist_item_code: str | None = None,
+                deadline: datetime | None = None, lon: float | None = None, lat: float | None = None,
+                discovered_at: datetime | None = None) -> Hazard:
+    default_tier_config().tier(tier)  # 422 naming the tier field when unknown
+    now = utcnow()
+    h = Hazard(code="tmp-" + uuid.uuid4().hex[:24], unit_id=unit.id, division_code=unit.division_code,
+               inspection_id=inspection_id, checklist_item_code=checklist_item_code, title=title,
+               description=description, tier=tier, lon=lon if lon is not None else unit.lon,
+               lat=lat if lat is not None else unit.lat, attachments=[], state="reported", deadline=deadline,
+               plan=None, overdue=False, supervision_level=None, applied_steps=[], reported_by=actor.username,
+               discovered_at=discovered_at or now, synthetic=False)
+    db.add(h)
+    db.flush()
+    h.code = f"YH{now.year}{h.id:06d}"
+    db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, from_state=None,
+                            to_state="reported", action="report", actor=actor.username, reason=None, at=now))
+    audit.record(db, actor, "hazard.reported", "hazard", h.id, division_code=h.division_code, after=snapshot(h))
+    events.emit(db, "hazard.reported", division_code=h.division_code, actor=actor.username,
+                summary=f"{unit.name} 上报隐患：{h.title}（{tier}）", payload=_payload(h))
+    return h
+
+
+def report_hazard(db: Session, actor: Principal, data: HazardIn) -> Hazard:
+    actor.require("hazards:write")
+    with atomic(db):
+        unit = _unit(db, actor, data.unit_id)
+        if data.inspection_id is not None:
+            insp = get_scoped(db, actor, Inspection, data.inspection_id, what="检查记录")
+            if insp.unit_id != unit.id:
+                raise ValidationFailed("检查记录不属于该单位", field="inspection_id")
+        h = _new_hazard(db, actor, unit, title=data.title, description=data.description, tier=data.tier,
+                        inspection_id=data.inspection_id, checklist_item_code=data.checklist_item_code,
+                        deadline=data.deadline, lon=data.lon, lat=data.lat, discovered_at=data.discovered_at)
+    return h
+
+
+def record_inspection(db: Session, actor: Principal, data: InspectionIn) -> tuple[Inspection, list[Hazard]]:
+    """Record an inspection with its checklist results; each failed item may become a hazard."""
+    actor.require("hazards:write")
+    with atomic(db):
+        unit = _unit(db, actor, data.unit_id)
+        if data.kind == "department" and actor.unit_id is not None:
+            raise Forbidden("企业用户只能登记企业自查记录", field="kind")
+        checklist = {i.code: i for i in load_checklists().get(unit.industry, ())}
+        items: list[dict[str, Any]] = []
+        for k, it in enumerate(data.items):
+            ref = checklist.get(it.code)
+            if ref is None:
+                raise ValidationFailed(f"检查项 {it.code} 不在“{unit.industry}”行业检查表中",
+                                       field=f"items.{k}.code")
+            if it.tier is not None:
+                default_tier_config().tier(it.tier)
+            items.append({"code": it.code, "text": ref.text, "result": it.result, "note": it.note,
+                          "tier": (it.tier or ref.suggested_tier) if it.result == "fail" else None})
+        planned = None
+        if data.planned_inspection_id is not None:
+            from yingji.enforcement.models import PlannedInspection
+
+            planned = get_scoped(db, actor, PlannedInspection, data.planned_inspection_id, what="计划检查")
+            if planned.unit_id != unit.id:
+                raise ValidationFailed("计划检查不属于该单位", field="planned_inspection_id")
+            if planned.done_inspection_id is not None:
+                raise Conflict("该计划检查已关联检查记录", field="planned_inspection_id")
+        insp = Inspection(unit_id=unit.id, division_code=unit.division_code, kind=data.kind,
+                          inspector=data.inspector, department=data.department or "",
+                          industry=unit.industry, items=items, failed_count=sum(i["result"] == "fail" for i in items),
+                          inspected_at=data.inspected_at, planned_inspection_id=data.planned_inspection_id,
+                          notes=data.notes, created_by=actor.username)
+        db.add(insp)
+        db.flush()
+        if planned is not None:
+            planned.done_inspection_id = insp.id
+        audit.record(db, actor, "inspection.recorded", "inspection", insp.id, division_code=insp.division_code,
+                     after={"unit_id": unit.id, "kind": insp.kind, "failed": insp.failed_count,
+                            "planned_inspection_id": insp.planned_inspection_id})
+        events.emit(db, "inspection.recorded", division_code=insp.division_code, actor=actor.username,
+                    summary=f"{unit.name} 检查记录：不合格 {insp.failed_count} 项",
+                    payload={"inspection_id": insp.id, "unit_id": unit.id})
+        hazards = []
+        for it, src in zip(items, data.items):
+            if it["result"] != "fail" or not src.create_hazard:
+                continue
+            hazards.append(_new_hazard(
+                db, actor, unit, title=src.title or it["text"][:200], description=(it["note"] or it["text"]),
+                tier=it["tier"], inspection_id=insp.id, checklist_item_code=it["code"], deadline=data.deadline,
+                discovered_at=data.inspected_at))
+    return insp, hazards
+
+
+def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn) -> Hazard:
+    actor.require("hazards:write")
+    with atomic(db):
+        h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
+        if body.action in GOVERNMENT_ACTIONS and actor.unit_id is not None:
+            raise Forbidden(f"“{ACTION_LABELS[body.action]}”须由监管部门执行，企业用户不能操作", field="action")
+        before = snapshot(h)
+        tier = default_tier_config().tier(h.tier)
+        plan = dict(h.plan or {})
+        if body.plan is not None:
+            plan.update(_plan_json(body.plan))
+        target = next_state(h.state, body.action, tier_requires_plan=tier.requires_plan, plan=plan,
+                            reason=body.reason)
+        now = utcnow()
+        if body.plan is not None:
+            h.plan = plan
+        if body.deadline is not None:
+            h.deadline = body.deadline
+        elif target == "rectifying" and h.deadline is None and plan.get("deadline"):
+            h.deadline = datetime.fromisoformat(str(plan["deadline"]))
+        from_state = h.state
+        h.state = target
+        h.updated_at = now
+        if target == "closed":
+            h.closed_at = now
+            for listing in db.execute(select(SupervisionListing).where(
+                    SupervisionListing.hazard_id == h.id, SupervisionListing.lifted_at.is_(None))).scalars():
+                listing.lifted_at = now  # 销号即摘牌
+        db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code,
+                                from_state=from_state, to_state=target, action=body.action, actor=actor.username,
+                                reason=body.reason, at=now))
+        audit.record(db, actor, f"hazard.{body.action}", "hazard", h.id, division_code=h.division_code,
+                     before=before, after=snapshot(h) | {"reason": body.reason})
+        events.emit(db, f"hazard.{body.action}", division_code=h.division_code, actor=actor.username,
+                    summary=f"隐患 {h.code} {ACTION_LABELS[body.action]}：{STATE_LABELS[from_state]} → "
+                            f"{STATE_LABELS[target]}", payload=_payload(h, action=body.action))
+    return h
+
+
+def update_plan(db: Session, actor: Principal, hazard_id: int, plan: PlanIn) -> Hazard:
+    actor.require("hazards:write")
+    with atomic(db):
+        h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
+        if h.state in ("accepted", "closed"):
+            raise Conflict(f"隐患已{STATE_LABELS[h.state]}，不能修改整改方案", field="plan")
+        before = snapshot(h)
+        merged = dict(h.plan or {})
+        merged.update(_plan_json(plan))
+        h.plan = merged
+        if plan.deadline is not None and h.state in ("reported", "confirmed"):
+            h.deadline = plan.deadline
+        h.updated_at = utcnow()
+        audit.record(db, actor, "hazard.plan_updated", "hazard", h.id, division_code=h.division_code,
+                     before=before, after=snapshot(h))
+        events.emit(db, "hazard.plan_updated", division_code=h.division_code, actor=actor.username,
+                    summary=f"隐患 {h.code} 整改方案已更新", payload=_payload(h))
+    return h
+
+
+def _notice(db: Session, h: Hazard, kind: str, recipients: str, message: str, at: datetime) -> Notification:
+    n = Notification(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, kind=kind,
+                     recipients=recipients, message=message, at=at)
+    db.add(n)
+    return n
+
+
+def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: ListingIn) -> SupervisionListing:
+    """挂牌督办 by hand: county officers at county level, city users at city level."""
+    actor.require("hazards:write")
+    with atomic(db):
+        h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
+        if actor.unit_id is not None:
+            raise Forbidden("挂牌督办须由政府监管部门执行", field="level")
+        level = division_level(actor.scope_code)
+        allowed = {"county": {"county"}, "city": {"city"}, "province": {"city"}}.get(level, set())
+        if actor.is_admin:
+            allowed = {"county", "city"} if level in ("city", "province") else allowed
+        if body.level not in allowed:
+            raise Forbidden(f"您的管辖级别不能作出{SUPERVISION_LABELS[body.level]}"
+                            "（区县应急管理人员只能县级挂牌，市级用户市级挂牌）", field="level")
+        if h.state == "closed":
+            raise Conflict("隐患已销号，不能挂牌督办", field="level")
+        rank = {None: 0, "county": 1, "city": 2}
+        if rank[h.supervision_level] >= rank[body.level]:
+            raise Conflict(f"该隐患已处于{SUPERVISION_LABELS[h.supervision_level]}", field="level")
+        before = snapshot(h)
+        now = utcnow()
+        listing = SupervisionListing(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code,
+                                     level=body.level, listed_by=body.listed_by, notice_no=body.notice_no,
+                                     deadline=body.deadline, reason=body.reason, automatic=False,
+                                     actor=actor.username, listed_at=now)
+        db.add(listing)
+        h.supervision_level, h.listed_at, h.updated_at = body.level, now, now
+        _notice(db, h, "listing", "unit,supervisor",
+                f"{body.listed_by}对隐患 {h.code} 实行{SUPERVISION_LABELS[body.level]}，限期整改通知 {body.notice_no}",
+                now)
+        db.flush()
+        audit.record(db, actor, "hazard.listed", "hazard", h.id, division_code=h.division_code, before=before,
+                     after=snapshot(h) | {"listing_id": listing.id, "notice_no": body.notice_no})
+        events.emit(db, "hazard.listed", division_code=h.division_code, actor=actor.username,
+                    summary=f"隐患 {h.code} {SUPERVISION_LABELS[body.level]}（{body.notice_no}）",
+                    payload=_payload(h, level=body.level, listing_id=listing.id))
+    return listing
+
+
+def _sniff(content: bytes, content_type: str) -> bool:
+    magic = UPLOAD_TYPES[content_type][1]
+    if content_type == "image/webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    return any(content.startswith(m) for m in magic)
+
+
+def add_attachment(db: Session, actor: Principal, hazard_id: int, *, filename: str, content_type: str,
+                   content: bytes, data_dir: Path) -> dict[str, Any]:
+    """Store a photo or document of a hazard under ``<data_dir>/uploads/hazards/<id>/``."""
+    actor.require("hazards:write")
+    content_type = (content_type or "").split(";")[0].strip().lower()
+    if content_type not in UPLOAD_TYPES:
+        raise ValidationFailed("只能上传 JPEG、PNG、WebP 图片或 PDF 文件", field="file")
+    if not content:
+        raise ValidationFailed("文件为空", field="file")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed("文件不能超过 10 MB", field="file")
+    if not _sniff(content, content_type):
+        raise ValidationFailed("文件内容与类型不符", field="file")
+    safe_name = "".join(ch for ch in (filename or "upload") if ch.isprintable() and ch not in '/\\"')[-120:] or "upload"
+    with atomic(db):
+        h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
+        current = list(h.attachments or [])
+        if len(current) >= MAX_ATTACHMENTS:
+            raise Conflict(f"每个隐患最多 {MAX_ATTACHMENTS} 个附件", field="file")
+        att_id = uuid.uuid4().hex
+        folder = data_dir / "uploads" / "hazards" / str(h.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / (att_id + UPLOAD_TYPES[content_type][0])
+        stored.write_bytes(content)
+        meta = {"id": att_id, "filename": safe_name, "content_type": content_type, "size": len(content),
+                "stored": str(stored.relative_to(data_dir)), "uploaded_at": utcnow().isoformat(),
+                "uploaded_by": actor.username}
+        try:
+            h.attachments = current + [meta]
+            h.updated_at = utcnow()
+            audit.record(db, actor, "hazard.attachment_added", "hazard", h.id, division_code=h.division_code,
+                         after={k: v for k, v in meta.items() if k != "stored"})
+            events.emit(db, "hazard.attachment_added", division_code=h.division_code, actor=actor.username,
+                        summary=f"隐患 {h.code} 新增附件 {safe_name}", payload=_payload(h, attachment_id=att_id))
+            db.flush()
+        except BaseException:
+            stored.unlink(missing_ok=True)
+            raise
+    return meta

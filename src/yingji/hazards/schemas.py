@@ -1,0 +1,266 @@
+"""Validated inputs and outputs of the hazards domain (隐患排查治理)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
+
+from yingji.core.schemas import LongText, Out, ShortText, Strict
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,32}$")]
+Action = Literal["confirm", "start_rectification", "submit_acceptance", "accept", "reject", "close"]
+Level = Literal["county", "city"]
+
+
+class PlanIn(Strict):
+    """整改方案（“五到位”）: 措施、资金、期限、责任人、应急预案 (+ optional goal, safety measures)."""
+
+    goal: LongText | None = None
+    measures: LongText | None = None
+    funds: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    funds_unit: Literal["元", "万元"] | None = None
+    materials: LongText | None = None
+    deadline: AwareDatetime | None = None
+    responsible_person: ShortText | None = None
+    responsible_phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\-() ]{3,32}$")] | None = None
+    contingency_plan: LongText | None = None
+    safety_measures: LongText | None = None
+
+
+class HazardIn(Strict):
+    unit_id: Id
+    title: ShortText
+    description: LongText = ""
+    tier: Key
+    inspection_id: Id | None = None
+    checklist_item_code: ItemCode | None = None
+    deadline: AwareDatetime | None = None
+    lon: Annotated[float, Field(ge=73, le=136)] | None = None
+    lat: Annotated[float, Field(ge=3, le=54)] | None = None
+    discovered_at: AwareDatetime | None = None
+
+
+class TransitionIn(Strict):
+    action: Action
+    reason: LongText | None = None
+    plan: PlanIn | None = None
+    deadline: AwareDatetime | None = Field(default=None, description="整改期限（确认时可设定）")
+
+
+class ListingIn(Strict):
+    level: Level
+    listed_by: ShortText = Field(description="挂牌督办单位（政府或安委会办公室）")
+    notice_no: ShortText = Field(description="限期整改通知文号")
+    deadline: AwareDatetime
+    reason: LongText = ""
+
+
+class EscalationRunIn(Strict):
+    now: AwareDatetime | None = Field(default=None, description="模拟当前时间（默认为服务器当前时间）")
+
+
+class InspectionItemIn(Strict):
+    code: ItemCode
+    result: Literal["pass", "fail", "na"]
+    note: LongText = ""
+    create_hazard: bool = True
+    tier: Key | None = None
+    title: ShortText | None = None
+
+
+class InspectionIn(Strict):
+    unit_id: Id
+    kind: Literal["self", "department"]
+    inspector: ShortText
+    department: ShortText | None = None
+    inspected_at: AwareDatetime
+    items: Annotated[list[InspectionItemIn], Field(max_length=200)] = []
+    notes: LongText = ""
+    planned_inspection_id: Id | None = None
+    deadline: AwareDatetime | None = Field(default=None, description="由不合格项生成的隐患的整改期限")
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: list[InspectionItemIn]) -> list[InspectionItemIn]:
+        codes = [i.code for i in items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("检查项重复")
+        return items
+
+
+# --- out ---------------------------------------------------------------------------------------
+
+class AttachmentOut(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_at: str
+    uploaded_by: str
+
+
+class TransitionOut(Out):
+    id: int
+    from_state: str | None
+    to_state: str
+    action: str
+    actor: str
+    reason: str | None
+    at: datetime
+
+
+class ListingOut(Out):
+    id: int
+    hazard_id: int
+    unit_id: int
+    division_code: str
+    level: str
+    listed_by: str
+    notice_no: str
+    deadline: datetime | None
+    reason: str
+    automatic: bool
+    listed_at: datetime
+    lifted_at: datetime | None
+
+
+class LedgerRowOut(ListingOut):
+    hazard_code: str
+    hazard_title: str
+    hazard_state: str
+    hazard_state_label: str
+    tier: str
+    tier_label: str
+    unit_name: str
+    industry: str
+    overdue: bool
+
+
+class NotificationOut(Out):
+    id: int
+    hazard_id: int | None
+    kind: str
+    recipients: str
+    message: str
+    at: datetime
+
+
+class HazardOut(Out):
+    id: int
+    code: str
+    unit_id: int
+    unit_name: str = ""
+    industry: str = ""
+    division_code: str
+    inspection_id: int | None
+    checklist_item_code: str | None
+    title: str
+    description: str
+    tier: str
+    tier_label: str = ""
+    lon: float | None
+    lat: float | None
+    state: str
+    state_label: str = ""
+    deadline: datetime | None
+    plan: dict[str, Any] | None
+    overdue: bool
+    supervision_level: str | None
+    listed_at: datetime | None
+    discovered_at: datetime
+    closed_at: datetime | None
+    synthetic: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class HazardDetailOut(HazardOut):
+    attachments: list[AttachmentOut]
+    allowed_actions: list[dict[str, str]]
+    timeline: list[TransitionOut]
+    listings: list[ListingOut]
+    notifications: list[NotificationOut]
+    plan_required: bool
+    missing_plan_fields: list[dict[str, str]]
+
+
+class InspectionOut(Out):
+    id: int
+    unit_id: int
+    division_code: str
+    kind: str
+    inspector: str
+    department: str
+    industry: str
+    items: list[dict[str, Any]]
+    failed_count: int
+    inspected_at: datetime
+    planned_inspection_id: int | None
+    notes: str
+    created_by: str
+    created_at: datetime
+
+
+class InspectionCreatedOut(InspectionOut):
+    hazard_ids: list[int]
+
+
+class ChecklistItemOut(BaseModel):
+    code: str
+    text: str
+    suggested_tier: str
+
+
+class ChecklistOut(BaseModel):
+    industry: str
+    industry_name: str
+    items: list[ChecklistItemOut]
+
+
+class TierOut(BaseModel):
+    key: str
+    label: str
+    requires_plan: bool
+    description: str
+
+
+class CatalogOut(BaseModel):
+    tiers: list[TierOut]
+    plan_fields: list[dict[str, str]]
+    states: list[dict[str, str]]
+    actions: list[dict[str, str]]
+    checklists: list[ChecklistOut]
+
+
+class EscalationRunOut(BaseModel):
+    now: datetime
+    checked: int
+    overdue_marked: int
+    notified: int
+    county_listed: int
+    city_listed: int
+    hazard_ids: list[int]
+
+
+class StatsRow(BaseModel):
+    key: str
+    name: str
+    found: int
+    fixed: int
+    overdue: int
+    closed_of_found: int
+    closure_rate: float | None
+
+
+class QuarterlyStatsOut(BaseModel):
+    year: int
+    quarter: int
+    start: datetime
+    end: datetime
+    total: StatsRow
+    by_district: list[StatsRow]
+    by_industry: list[StatsRow]

@@ -1,0 +1,190 @@
+"""HTTP API of the hazards domain (隐患排查治理、挂牌督办)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path as FsPath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from pydantic import AwareDatetime
+from sqlalchemy.orm import Session
+
+from yingji.core.api import ERROR_RESPONSES, Page, PageParams
+from yingji.core.auth import Principal, current_principal, get_db, requires
+from yingji.core.db import utcnow
+from yingji.core.errors import Forbidden, NotFound
+from yingji.core.scope import division_level
+from yingji.hazards import actions, jobs, service
+from yingji.hazards.exporting import XLSX, hazards_xlsx, ledger_xlsx
+from yingji.hazards.schemas import (
+    AttachmentOut, CatalogOut, EscalationRunIn, EscalationRunOut, HazardDetailOut, HazardIn, HazardOut,
+    InspectionCreatedOut, InspectionIn, InspectionOut, LedgerRowOut, ListingIn, ListingOut, PlanIn,
+    QuarterlyStatsOut, TransitionIn,
+)
+
+router = APIRouter(prefix="/api/v1/hazards", tags=["隐患排查治理"], responses=ERROR_RESPONSES)
+
+Db = Annotated[Session, Depends(get_db)]
+Reader = Annotated[Principal, Depends(requires("hazards:read"))]
+Writer = Annotated[Principal, Depends(requires("hazards:write"))]
+HazardId = Annotated[int, Path(ge=1, le=2**31 - 1, description="隐患 ID")]
+InspectionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="检查记录 ID")]
+AttachmentId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="附件 ID")]
+DivisionQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
+KeyQ = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+StateQ = Annotated[Literal["reported", "confirmed", "rectifying", "submitted", "accepted", "closed"] | None, Query()]
+LevelQ = Annotated[Literal["county", "city", "none"] | None, Query(description="督办级别（none = 未挂牌）")]
+TextQ = Annotated[str | None, Query(max_length=100)]
+SinceQ = Annotated[AwareDatetime | None, Query(description="发现时间起（含），带时区")]
+UntilQ = Annotated[AwareDatetime | None, Query(description="发现时间止（不含），带时区")]
+UnitQ = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+def _filters(state: StateQ = None, tier: KeyQ = None, overdue: Annotated[bool | None, Query()] = None,
+             supervision_level: LevelQ = None, industry: KeyQ = None, division: DivisionQ = None,
+             unit_id: UnitQ = None, q: TextQ = None, since: SinceQ = None,
+             until: UntilQ = None) -> service.HazardFilters:
+    return service.HazardFilters(state=state, tier=tier, overdue=overdue, supervision_level=supervision_level,
+                                 industry=industry, division=division, unit_id=unit_id, q=q, since=since,
+                                 until=until)
+
+
+Filters = Annotated[service.HazardFilters, Depends(_filters)]
+
+
+def _xlsx(content: bytes, name: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"{name.encode('ascii', 'ignore').decode() or 'export'}.xlsx\"; "
+                               f"filename*=UTF-8''{quote(name)}.xlsx"})
+
+
+@router.get("", response_model=Page[HazardOut], summary="隐患列表（状态、分级、逾期、督办、行业、区划筛选）")
+def list_hazards(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], filters: Filters) -> Any:
+    items, total = service.list_hazards(db, principal=principal, params=params, filters=filters)
+    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+
+@router.post("", response_model=HazardOut, status_code=201, summary="上报隐患")
+def create_hazard(body: HazardIn, principal: Writer, db: Db) -> Any:
+    h = actions.report_hazard(db, principal, body)
+    return service.decorate(db, [h])[0]
+
+
+@router.get("/export.xlsx", summary="导出隐患清单（Excel）", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
+def export_hazards(principal: Reader, db: Db, filters: Filters) -> Response:
+    rows = service.all_hazards(db, principal=principal, filters=filters)
+    return _xlsx(hazards_xlsx(rows), "隐患清单")
+
+
+@router.get("/catalog", response_model=CatalogOut, summary="隐患分级、五到位字段、状态与分行业检查表")
+def catalog(principal: Reader) -> Any:
+    return service.catalog()
+
+
+@router.get("/ledger", response_model=Page[LedgerRowOut], summary="挂牌督办台账")
+def ledger(principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
+           level: Annotated[Literal["county", "city"] | None, Query()] = None,
+           active: Annotated[bool | None, Query(description="true = 仍在督办，false = 已摘牌")] = None,
+           division: DivisionQ = None, since: SinceQ = None, until: UntilQ = None, q: TextQ = None) -> Any:
+    f = service.LedgerFilters(level=level, active=active, division=division, since=since, until=until, q=q)
+    items, total = service.ledger(db, principal=principal, params=params, filters=f)
+    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+
+@router.get("/ledger/export.xlsx", summary="导出挂牌督办台账（Excel）", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
+def ledger_export(principal: Reader, db: Db, level: Annotated[Literal["county", "city"] | None, Query()] = None,
+                  active: Annotated[bool | None, Query()] = None, division: DivisionQ = None,
+                  since: SinceQ = None, until: UntilQ = None, q: TextQ = None) -> Response:
+    f = service.LedgerFilters(level=level, active=active, division=division, since=since, until=until, q=q)
+    return _xlsx(ledger_xlsx(service.ledger_all(db, principal=principal, filters=f)), "挂牌督办台账")
+
+
+@router.get("/stats/quarterly", response_model=QuarterlyStatsOut, summary="季度统计（发现、整改、逾期、整改率）")
+def quarterly(principal: Reader, db: Db, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+              quarter: Annotated[int | None, Query(ge=1, le=4, description="默认本季度（北京时间）")] = None,
+              division: DivisionQ = None) -> Any:
+    local = utcnow().astimezone(service.CST)
+    year = year or local.year
+    quarter = quarter or (local.month - 1) // 3 + 1
+    return service.quarterly_stats(db, principal=principal, year=year, quarter=quarter, division=division)
+
+
+@router.post("/escalation/run", response_model=EscalationRunOut, summary="运行逾期检查与升级（市级）")
+def run_escalation(body: EscalationRunIn, principal: Writer, db: Db) -> Any:
+    if division_level(principal.scope_code) not in ("city", "province") or principal.unit_id is not None:
+        raise Forbidden("逾期检查与自动升级须由市级用户运行（日常由定时任务 yingji hazards escalate 执行）")
+    return jobs.run_escalation(db, body.now or utcnow(), actor=principal)
+
+
+@router.get("/inspections", response_model=Page[InspectionOut], summary="检查记录列表")
+def list_inspections(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], unit_id: UnitQ = None,
+                     division: DivisionQ = None) -> Any:
+    items, total = service.list_inspections(db, principal=principal, params=params, unit_id=unit_id,
+                                            division=division)
+    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+
+@router.post("/inspections", response_model=InspectionCreatedOut, status_code=201,
+             summary="登记检查记录（不合格项可生成隐患）")
+def create_inspection(body: InspectionIn, principal: Writer, db: Db) -> Any:
+    insp, hazards = actions.record_inspection(db, principal, body)
+    return InspectionCreatedOut(**InspectionOut.model_validate(insp).model_dump(), hazard_ids=[h.id for h in hazards])
+
+
+@router.get("/inspections/{inspection_id}", response_model=InspectionOut, summary="检查记录详情")
+def get_inspection(inspection_id: InspectionId, principal: Reader, db: Db) -> Any:
+    return service.get_inspection(db, principal=principal, inspection_id=inspection_id)
+
+
+@router.get("/{hazard_id}", response_model=HazardDetailOut, summary="隐患详情（含流转记录与可执行操作）")
+def get_hazard(hazard_id: HazardId, principal: Reader, db: Db) -> Any:
+    return service.hazard_detail(db, principal=principal, hazard_id=hazard_id)
+
+
+@router.post("/{hazard_id}/transitions", response_model=HazardDetailOut,
+             summary="隐患流转：确认、开始整改、提交验收、验收通过、退回、销号")
+def transition(hazard_id: HazardId, body: TransitionIn, principal: Writer, db: Db) -> Any:
+    actions.transition(db, principal, hazard_id, body)
+    return service.hazard_detail(db, principal=principal, hazard_id=hazard_id)
+
+
+@router.put("/{hazard_id}/plan", response_model=HazardDetailOut, summary="填写/修改整改方案（五到位）")
+def update_plan(hazard_id: HazardId, body: PlanIn, principal: Writer, db: Db) -> Any:
+    actions.update_plan(db, principal, hazard_id, body)
+    return service.hazard_detail(db, principal=principal, hazard_id=hazard_id)
+
+
+@router.post("/{hazard_id}/listings", response_model=ListingOut, status_code=201,
+             summary="挂牌督办（下达限期整改通知）")
+def list_hazard(hazard_id: HazardId, body: ListingIn, principal: Writer, db: Db) -> Any:
+    return actions.list_for_supervision(db, principal, hazard_id, body)
+
+
+@router.post("/{hazard_id}/attachments", response_model=AttachmentOut, status_code=201,
+             summary="上传隐患照片或附件（JPEG/PNG/WebP/PDF，≤10 MB）")
+def upload_attachment(hazard_id: HazardId, request: Request, principal: Writer, db: Db,
+                      file: Annotated[UploadFile, File(description="照片或 PDF")]) -> Any:
+    content = file.file.read(actions.MAX_UPLOAD_BYTES + 1)
+    data_dir = request.app.state.settings.resolved_data_dir
+    return actions.add_attachment(db, principal, hazard_id, filename=file.filename or "upload",
+                                  content_type=file.content_type or "", content=content, data_dir=data_dir)
+
+
+@router.get("/{hazard_id}/attachments/{attachment_id}", summary="下载隐患附件", response_class=FileResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def download_attachment(hazard_id: HazardId, attachment_id: AttachmentId, request: Request, principal: Reader,
+                        db: Db) -> Any:
+    h = service.get_hazard(db, principal=principal, hazard_id=hazard_id)
+    meta = next((a for a in (h.attachments or []) if a.get("id") == attachment_id), None)
+    data_dir: FsPath = request.app.state.settings.resolved_data_dir
+    if meta is None or not (data_dir / meta["stored"]).is_file():
+        raise NotFound("附件不存在")
+    return FileResponse(data_dir / meta["stored"], media_type=meta["content_type"], filename=meta["filename"])
+
+

@@ -1,0 +1,344 @@
+"""Validated input and output shapes of the risk domain (units, risk sources, assessments, map)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, computed_field
+
+from yingji.core.schemas import DivisionCode, ImportRowError, LongText, Out, ShortText, Strict
+from yingji.risk.grading import LEVEL_KEYS, level_info
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Lon = Annotated[float, Field(ge=73.0, le=136.0, description="经度（WGS84）")]
+Lat = Annotated[float, Field(ge=3.0, le=54.0, description="纬度（WGS84）")]
+CreditCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{18}$")]
+IndustryCode = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+SubclassCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
+SourceCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")]
+Phone = Annotated[str, StringConstraints(max_length=32, pattern=r"^[0-9+\-() ]*$")]
+Small = Annotated[str, StringConstraints(max_length=100)]
+Address = Annotated[str, StringConstraints(max_length=300)]
+Tier = Annotated[str, StringConstraints(max_length=64)]
+LevelKey = Literal["major", "significant", "general", "low"]
+Scale = Literal["大型", "中型", "小型", "微型", ""]
+Standardisation = Literal["一级", "二级", "三级", "未达标", ""]
+
+assert set(LevelKey.__args__) == set(LEVEL_KEYS)  # type: ignore[attr-defined]
+
+
+def _label(level: str | None) -> str | None:
+    if level is None:
+        return None
+    try:
+        return level_info(level).label
+    except Exception:  # noqa: BLE001 - an unknown stored key shows as itself
+        return level
+
+
+def _colour(level: str | None) -> str | None:
+    if level is None:
+        return None
+    try:
+        return level_info(level).colour
+    except Exception:  # noqa: BLE001
+        return None
+
+
+# --- units --------------------------------------------------------------------------------------
+
+class UnitIn(Strict):
+    name: ShortText
+    credit_code: CreditCode = Field(description="统一社会信用代码（18 位）")
+    industry: IndustryCode = Field(description="行业代码，见 /api/v1/risk/industries")
+    division_code: DivisionCode = Field(description="所在乡镇（街道）代码（9 位）")
+    address: Address = ""
+    lon: Lon | None = None
+    lat: Lat | None = None
+    scale: Scale = ""
+    standardisation_level: Standardisation = ""
+    legal_person: Small = ""
+    safety_manager: Small = ""
+    phone: Phone = ""
+    supervising_department: Small = ""
+    notes: LongText = ""
+
+
+class UnitPatch(Strict):
+    name: ShortText | None = None
+    industry: IndustryCode | None = None
+    division_code: DivisionCode | None = None
+    address: Address | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
+    scale: Scale | None = None
+    standardisation_level: Standardisation | None = None
+    legal_person: Small | None = None
+    safety_manager: Small | None = None
+    phone: Phone | None = None
+    supervising_department: Small | None = None
+    notes: LongText | None = None
+
+
+class UnitOut(Out):
+    id: int
+    name: str
+    credit_code: str
+    industry: str
+    division_code: str
+    address: str
+    lon: float | None
+    lat: float | None
+    scale: str
+    standardisation_level: str
+    legal_person: str
+    safety_manager: str
+    phone: str
+    supervising_department: str
+    risk_level: str | None
+    synthetic: bool
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def risk_level_label(self) -> str | None:
+        return _label(self.risk_level)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def risk_colour(self) -> str | None:
+        return _colour(self.risk_level)
+
+
+# --- risk sources -------------------------------------------------------------------------------
+
+class SourceIn(Strict):
+    unit_id: Id
+    code: SourceCode | None = Field(None, description="风险点编号；不填则自动生成")
+    name: ShortText
+    subclass_code: SubclassCode = Field(description="风险小类代码，见 /api/v1/risk/taxonomy")
+    division_code: DivisionCode | None = Field(None, description="所在乡镇（街道）；不填则取单位所在地")
+    lon: Lon | None = None
+    lat: Lat | None = None
+    description: LongText = ""
+
+
+class SourcePatch(Strict):
+    name: ShortText | None = None
+    subclass_code: SubclassCode | None = None
+    division_code: DivisionCode | None = None
+    lon: Lon | None = None
+    lat: Lat | None = None
+    description: LongText | None = None
+    management_tier: Tier | None = None
+
+
+class SourceOut(Out):
+    id: int
+    code: str
+    name: str
+    class_code: str
+    subclass_code: str
+    industry: str
+    unit_id: int
+    division_code: str
+    lon: float | None
+    lat: float | None
+    description: str
+    level: str | None
+    method: str | None
+    score: float | None
+    latest_assessment_id: int | None
+    management_tier: str
+    synthetic: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def level_label(self) -> str | None:
+        return _label(self.level)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def colour(self) -> str | None:
+        return _colour(self.level)
+
+
+Factor = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+
+
+class AssessmentIn(Strict):
+    method: Literal["lec", "ls"] = Field(description="lec：作业条件危险性分析法 D=L×E×C；ls：风险矩阵 R=L×S")
+    l: Factor = Field(description="L：事故发生的可能性")
+    e: Factor | None = Field(None, description="E：暴露于危险环境的频繁程度（LEC）")
+    c: Factor | None = Field(None, description="C：发生事故产生的后果（LEC）")
+    s: Factor | None = Field(None, description="S：后果严重性（风险矩阵）")
+    assessor: Small = ""
+    note: LongText = ""
+
+
+class AssessmentOut(Out):
+    id: int
+    source_id: int
+    unit_id: int
+    division_code: str
+    method: str
+    factors: dict[str, Any]
+    score: float
+    band: str | None
+    level: str
+    assessor: str
+    assessed_at: datetime
+    note: str
+    created_by: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def level_label(self) -> str | None:
+        return _label(self.level)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def colour(self) -> str | None:
+        return _colour(self.level)
+
+
+class AssessedOut(Strict):
+    source: SourceOut
+    assessment: AssessmentOut
+    unit_risk_level: str | None
+
+
+class MeasureIn(Strict):
+    measure: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    kind: Annotated[str, StringConstraints(max_length=32)] = ""
+    responsible_tier: Annotated[str, StringConstraints(max_length=32)] = ""
+    responsible_person: Small = ""
+
+
+class MeasureOut(Out):
+    id: int
+    source_id: int
+    unit_id: int
+    division_code: str
+    measure: str
+    kind: str
+    responsible_tier: str
+    responsible_person: str
+    created_at: datetime
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+class SubclassOut(Strict):
+    code: str
+    name: str
+    class_code: str
+    industries: list[str]
+    method: str
+    typical_sources: list[str]
+
+
+class ClassOut(Strict):
+    code: str
+    name: str
+    description: str
+    subclasses: list[SubclassOut]
+
+
+class IndustryOut(Strict):
+    code: str
+    name: str
+    regulator: str
+    enterprise: bool
+
+
+class LevelOut(Strict):
+    key: str
+    label: str
+    short_label: str
+    rank: int
+    roman: str
+    colour: str
+    colour_label: str
+    hex: str
+    management_tier: str
+    meaning: str
+
+
+class FactorOut(Strict):
+    value: float
+    description: str
+
+
+class GradingOut(Strict):
+    levels: list[LevelOut]
+    lec_factors: dict[str, list[FactorOut]]
+    lec_factor_labels: dict[str, str]
+    ls_factors: dict[str, list[FactorOut]]
+    ls_factor_labels: dict[str, str]
+    boundary_convention: str
+
+
+# --- map, stats, card, import -------------------------------------------------------------------
+
+class AreaCount(Strict):
+    key: str = Field(description="区县或乡镇（街道）代码")
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+class MapPoints(Strict):
+    fields: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+
+
+class RiskMapOut(Strict):
+    levels: list[LevelOut]
+    districts: list[AreaCount]
+    townships: list[AreaCount]
+    totals: dict[str, int]
+    points: MapPoints
+
+
+class StatsRow(Strict):
+    key: str
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+class RiskStatsOut(Strict):
+    levels: list[LevelOut]
+    by_class: list[StatsRow]
+    by_industry: list[StatsRow]
+    by_district: list[StatsRow]
+    totals: dict[str, int]
+    units_by_level: dict[str, int]
+
+
+class RiskCardOut(Strict):
+    source: SourceOut
+    unit: UnitOut
+    level: LevelOut | None
+    subclass_name: str
+    class_name: str
+    division_name: str
+    latest_assessment: AssessmentOut | None
+    measures: list[MeasureOut]
+    emergency_phone: str
+
+
+class ImportResult(Strict):
+    mode: Literal["all_or_nothing", "valid_only"]
+    dry_run: bool
+    total_rows: int
+    imported: int
+    committed: bool
+    errors: list[ImportRowError]

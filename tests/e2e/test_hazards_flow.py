@@ -1,0 +1,97 @@
+"""A county officer takes a major hazard from inspection to 销号 in a real browser."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+OFFICER_PASSWORD = "E2e-officer-Pass-2024"
+
+
+def login(page: Any, base_url: str, username: str, password: str, path: str) -> None:
+    page.goto(f"{base_url}{path}")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_url(lambda url: "/login" not in url and url.endswith(path))
+    page.wait_for_function("() => window.yingji && window.yingji.api")
+
+
+def api(page: Any, path: str, body: Any = None, method: str = "GET") -> Any:
+    return page.evaluate(
+        "([p, b, m]) => window.yingji.api(p, b === null ? {method: m} : {method: m, body: b})", [path, body, method])
+
+
+def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_export(
+        browser: Any, page: Any, live_server: str, admin_password: str, probe: Any) -> None:
+    # the administrator creates a county officer of 鼓楼区
+    login(page, live_server, "admin", admin_password, "/supervision/hazards")
+    username = f"gulou_{int(time.time() * 1000) % 10**8}"
+    api(page, "/users", {"username": username, "display_name": "鼓楼区执法人员", "role": "county_officer",
+                         "scope_code": "350102", "password": OFFICER_PASSWORD}, "POST")
+
+    officer_ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900})
+    officer = officer_ctx.new_page()
+    officer.set_default_timeout(15_000)
+    try:
+        login(officer, live_server, username, OFFICER_PASSWORD, "/supervision/inspections/new")
+        # record an inspection: the first checklist item fails, as a major hazard
+        unit_value = officer.locator("#insp-unit option:not([value=''])").first.get_attribute("value")
+        officer.select_option("#insp-unit", unit_value)
+        first = officer.locator("#insp-items tbody tr[data-code]").first
+        first.locator("select[name^='result_']").select_option("fail")
+        first.locator("select[name^='tier_']").select_option("major")
+        officer.fill("input[name=deadline]", "2027-01-10")
+        officer.click("#insp-submit")
+        officer.locator("a.hz-new-hazard").first.click()
+        officer.wait_for_url(re.compile(r"/supervision/hazards/\d+$"))
+        hazard_id = int(officer.url.rsplit("/", 1)[1])
+
+        officer.click("button[data-action=confirm]")
+        officer.locator("#hz-badges", has_text="已确认").wait_for()
+        # without the 五到位 plan the rectification is refused, naming what is missing
+        officer.click("button[data-action=start_rectification]")
+        officer.locator("#hz-error", has_text="五到位").wait_for()
+        officer.fill("#hz-plan-form textarea[name=measures]", "局部停产，更换紧急切断阀")
+        officer.fill("#hz-plan-form input[name=funds]", "30")
+        officer.fill("#hz-plan-form input[name=deadline]", "2027-01-10")
+        officer.fill("#hz-plan-form input[name=responsible_person]", "陈建华")
+        officer.fill("#hz-plan-form textarea[name=contingency_plan]", "整改期间专项应急预案")
+        officer.click("button[data-action=start_rectification]")
+        officer.locator("#hz-badges", has_text="整改中").wait_for()
+
+        # the overdue check runs (city level, clock in the future): the hazard is listed for supervision
+        result = api(page, "/hazards/escalation/run", {"now": "2027-03-01T09:00:00+08:00"}, "POST")
+        assert result["county_listed"] >= 1 and hazard_id in result["hazard_ids"]
+        officer.reload()
+        officer.locator("#hz-listed-badge", has_text="挂牌督办").wait_for()
+        assert "逾期" in officer.locator("#hz-badges").inner_text()
+
+        for action, label in [("submit_acceptance", "待验收"), ("accept", "已验收"), ("close", "已销号")]:
+            officer.click(f"button[data-action={action}]")
+            officer.locator("#hz-badges", has_text=label).wait_for()
+        timeline = officer.locator("#hz-timeline").inner_text()
+        assert "销号" in timeline and "开始整改" in timeline
+
+        # the 挂牌督办 ledger lists it and exports to Excel
+        officer.goto(f"{live_server}/supervision/ledger")
+        officer.locator("#ledger-table tbody tr").first.wait_for()
+        with officer.expect_download() as info:
+            officer.click("#ledger-export")
+        download = info.value
+        assert download.suggested_filename.endswith(".xlsx")
+        from openpyxl import load_workbook
+
+        with open(download.path(), "rb") as fh:
+            ws = load_workbook(io.BytesIO(fh.read())).active
+        assert ws.cell(1, 2).value == "隐患编号" and ws.max_row >= 2
+    finally:
+        officer_ctx.close()
+    assert not probe.page_errors
