@@ -6,13 +6,12 @@ Pure loaders over the packaged JSON files in ``risk/config`` (editable by an adm
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
 
 __all__ = [
@@ -27,14 +26,7 @@ __all__ = [
 
 
 def _read(name: str, path: str | Path | None) -> Any:
-    if path is None:
-        text = resources.files("yingji.risk").joinpath(f"config/{name}").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"配置文件 {name} 格式错误：{exc}", field=name, code="bad_config") from None
+    return read_config("yingji.risk", name, path)
 
 
 @dataclass(frozen=True, slots=True)
