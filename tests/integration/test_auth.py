@@ -110,3 +110,10 @@ def test_enterprise_manager_requires_a_unit(client_for):
                                           "role": "enterprise_manager", "scope_code": "350102",
                                           "password": "0123456789ab"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "unit_id"
+
+
+def test_token_use_is_recorded(app, client_for):
+    admin = client_for("admin")
+    assert admin.get("/api/v1/auth/me").status_code == 200
+    tokens = admin.get(f"/api/v1/users/{admin.user.id}/tokens").json()
+    assert tokens and tokens[0]["last_used_at"] is not None

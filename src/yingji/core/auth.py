@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
-from sqlalchemy import Boolean, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yingji.core.db import Base, UTCDateTime, utcnow
@@ -174,6 +174,7 @@ def _resolve(request: Request, db: Session) -> Principal | None:
         if row is None or not row.User.active:
             raise NotAuthenticated("API 令牌无效或已被吊销")
         user = row.User
+        _touch_token(db, row.ApiToken)
         principal = principal_for(user, via="token")
     else:
         session = request.scope.get("session") or {}
@@ -190,6 +191,28 @@ def _resolve(request: Request, db: Session) -> Principal | None:
         principal.scope_name = division.name if division else principal.scope_code
         request.state.principal = principal
     return principal
+
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=10)
+
+
+def _touch_token(db: Session, token: ApiToken) -> None:
+    """Record when a token was last used (at most every 10 minutes; bookkeeping, not audited)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_INTERVAL:
+        return
+    database = db.info.get("database")
+    lock = database.write_lock if database is not None and database.is_sqlite else None
+    if lock is not None and not lock.acquire(blocking=False):
+        return  # a writer is busy: skip, the next request will record it
+    try:
+        if db.in_transaction():
+            db.commit()  # end the read snapshot before writing (SQLite)
+        db.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.commit()
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def optional_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
