@@ -117,9 +117,8 @@ def import_divisions(
         raise ValidationFailed("文件超过 50 MB", field="file")
     imported, errors, committed = actions.import_divisions(
         db, principal, content, file.filename or "upload", mode=mode, dry_run=dry_run)
-    return DivisionImportResult(mode=mode, dry_run=dry_run, total_rows=imported + len(errors) if not committed
-                                else imported + len(errors), imported=imported, committed=committed,
-                                errors=errors)
+    return DivisionImportResult(mode=mode, dry_run=dry_run, total_rows=imported + len(errors),
+                                imported=imported, committed=committed, errors=errors)
 
 
 @divisions_router.get("/datasets", response_model=Page[DatasetOut], summary="数据来源（出处、许可、坐标系）")
