@@ -43,8 +43,19 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
     try:
         login(officer, live_server, username, OFFICER_PASSWORD, "/supervision/inspections/new")
         # record an inspection: the first checklist item fails, as a major hazard
-        unit_value = officer.locator("#insp-unit option:not([value=''])").first.get_attribute("value")
-        officer.select_option("#insp-unit", unit_value)
+        # pick the unit with the search-as-you-type picker, by keyboard (its credit code is unique)
+        unit = officer.evaluate("""async () => {
+            const cat = await window.yingji.api('/hazards/catalog');
+            const inds = new Set(cat.checklists.filter(c => c.items.length).map(c => c.industry));
+            const d = await window.yingji.api('/risk/units', {query: {page_size: 200}});
+            return d.items.find(u => inds.has(u.industry));
+        }""")
+        officer.fill("#insp-unit-search", unit["credit_code"])
+        officer.locator(f"#insp-unit-list [data-unit-id='{unit['id']}']").wait_for()
+        assert officer.get_attribute("#insp-unit-search", "aria-expanded") == "true"
+        officer.press("#insp-unit-search", "Enter")
+        assert officer.input_value("#insp-unit") == str(unit["id"])
+        assert officer.input_value("#insp-unit-search") == unit["name"]
         first = officer.locator("#insp-items tbody tr[data-code]").first
         first.locator("select[name^='result_']").select_option("fail")
         first.locator("select[name^='tier_']").select_option("major")
@@ -74,6 +85,15 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         officer.locator("#hz-listed-badge", has_text="挂牌督办").wait_for()
         assert "逾期" in officer.locator("#hz-badges").inner_text()
 
+        # the county officer lifts the county listing (摘牌) with a reason; the timeline shows it
+        officer.locator("#hz-listings button.hz-lift").first.click()
+        officer.click("#hz-lift-confirm")
+        officer.locator("dialog.hz-dialog[open] #hz-lift-reason:invalid").wait_for()  # the reason is required
+        officer.fill("#hz-lift-reason", "经督办整改措施已落实，报请摘牌")
+        officer.click("#hz-lift-confirm")
+        officer.locator("#hz-timeline li.hz-tl-lift", has_text="报请摘牌").wait_for()
+        assert "已摘牌" in officer.locator("#hz-listings").inner_text()
+
         for action, label in [("submit_acceptance", "待验收"), ("accept", "已验收"), ("close", "已销号")]:
             officer.click(f"button[data-action={action}]")
             officer.locator("#hz-badges", has_text=label).wait_for()
@@ -92,6 +112,29 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         with open(download.path(), "rb") as fh:
             ws = load_workbook(io.BytesIO(fh.read())).active
         assert ws.cell(1, 2).value == "隐患编号" and ws.max_row >= 2
+        header = [c.value for c in ws[1]]
+        reasons = [ws.cell(i, header.index("摘牌原因") + 1).value for i in range(2, ws.max_row + 1)]
+        assert "经督办整改措施已落实，报请摘牌" in reasons
     finally:
         officer_ctx.close()
+
+    # the administrator completes a planned enforcement visit from the annual plan's calendar
+    plan = api(page, "/enforcement/plans")["items"][0]
+    summary = api(page, f"/enforcement/plans/{plan['id']}")
+    month = next(m["month"] for m in summary["by_month"] if m["planned"] > m["done"])
+    page.goto(f"{live_server}/supervision/enforcement?plan={plan['id']}&month={month}")
+    link = page.locator("#plan-items-table a.hz-plan-inspect").first
+    item_id = link.get_attribute("data-item-id")
+    link.click()
+    page.wait_for_url(re.compile(r"/supervision/inspections/new\?"))
+    assert page.input_value("#insp-unit") != "" and page.input_value("#insp-unit-search") != ""
+    page.click("#insp-submit")
+    page.locator("#insp-plan-done").wait_for()
+    page.locator("#insp-plan-done a").click()
+    page.wait_for_url(re.compile(r"/supervision/enforcement\?plan="))
+    row = page.locator(f"#plan-items-table tr[data-item-id='{item_id}']")
+    row.locator(".hz-done", has_text="已完成").wait_for()
+    row.locator(".hz-done a").click()
+    page.wait_for_url(re.compile(r"/supervision/inspections/\d+$"))
+    page.locator("#insp-info", has_text="计划检查 #" + item_id).wait_for()
     assert not probe.page_errors

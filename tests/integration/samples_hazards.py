@@ -65,8 +65,28 @@ def _inspection(db: Database, ctx: dict[str, Any]) -> int:
     return ctx["inspection_id"]
 
 
+def _listing(db: Database, ctx: dict[str, Any]) -> int:
+    """An active county listing (挂牌督办) of the sample hazard, for the 摘牌 route."""
+    if "listing_id" not in ctx:
+        from yingji.hazards.models import Hazard, SupervisionListing
+
+        hid = _hazard(db, ctx)
+        with db.session() as s:
+            h = s.get(Hazard, hid)
+            listing = SupervisionListing(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code,
+                                         level="county", listed_by="鼓楼区安委办", notice_no="巡查样例督1号",
+                                         deadline=WHEN + timedelta(days=30), reason="巡查样例", automatic=False,
+                                         actor="system", listed_at=WHEN)
+            s.add(listing)
+            h.supervision_level, h.listed_at = "county", WHEN
+            s.commit()
+            ctx["listing_id"] = listing.id
+    return ctx["listing_id"]
+
+
 PATH_SAMPLES = {
     "hazard_id": _hazard,
+    "listing_id": _listing,
     "inspection_id": _inspection,
     "attachment_id": lambda db, ctx: (_hazard(db, ctx), "a" * 32)[1],
 }
@@ -80,6 +100,7 @@ WRITE_BODIES = {
     ("PUT", "/api/v1/hazards/{hazard_id}/plan"): lambda ctx: {"measures": "越权"},
     ("POST", "/api/v1/hazards/{hazard_id}/listings"): lambda ctx: {
         "level": "county", "listed_by": "越权", "notice_no": "X-1", "deadline": "2027-01-01T00:00:00+08:00"},
+    ("POST", "/api/v1/hazards/{hazard_id}/listings/{listing_id}/lift"): lambda ctx: {"reason": "越权摘牌"},
     ("POST", "/api/v1/hazards/{hazard_id}/attachments"): lambda ctx: {
         "__files__": {"file": ("a.png", _PNG, "image/png")}},
     ("POST", "/api/v1/hazards/inspections"): lambda ctx: {

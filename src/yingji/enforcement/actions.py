@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -98,6 +96,10 @@ def link_inspection(db: Session, actor: Principal, item_id: int, inspection_id: 
             raise ValidationFailed("检查记录与计划检查不是同一单位", field="inspection_id")
         if item.done_inspection_id is not None:
             raise Conflict("该计划检查已关联检查记录", field="inspection_id")
+        if insp.kind != "department":
+            raise ValidationFailed("年度执法检查计划只能由部门检查完成，企业自查不能关联", field="inspection_id")
+        if insp.planned_inspection_id is not None and insp.planned_inspection_id != item.id:
+            raise Conflict(f"该检查记录已关联计划检查 #{insp.planned_inspection_id}", field="inspection_id")
         item.done_inspection_id = insp.id
         insp.planned_inspection_id = item.id
         audit.record(db, actor, "planned_inspection.done", "planned_inspection", item.id,

@@ -23,4 +23,5 @@ def enforcement_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "enforcement.html", principal, active="supervision", title="执法检查",
-                  can_write=principal.can("enforcement:write") and principal.unit_id is None)
+                  can_write=principal.can("enforcement:write") and principal.unit_id is None,
+                  can_inspect=principal.can("hazards:write") and principal.unit_id is None)

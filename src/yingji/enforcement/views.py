@@ -11,8 +11,16 @@ from yingji.core.api import ERROR_RESPONSES, Page, PageParams
 from yingji.core.auth import Principal, get_db, requires
 from yingji.enforcement import actions, service
 from yingji.enforcement.schemas import (
-    BlacklistIn, BlacklistOut, BlacklistRemoveIn, PenaltyIn, PenaltyOut, PlanGenerateIn, PlanItemOut, PlanLinkIn,
-    PlanOut, PlanSummaryOut,
+    BlacklistIn,
+    BlacklistOut,
+    BlacklistRemoveIn,
+    PenaltyIn,
+    PenaltyOut,
+    PlanGenerateIn,
+    PlanItemOut,
+    PlanLinkIn,
+    PlanOut,
+    PlanSummaryOut,
 )
 
 router = APIRouter(prefix="/api/v1/enforcement", tags=["执法检查"], responses=ERROR_RESPONSES)

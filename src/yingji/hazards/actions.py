@@ -17,16 +17,18 @@ from sqlalchemy.orm import Session
 from yingji.core import audit, events
 from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
-from yingji.core.errors import Conflict, Forbidden, ValidationFailed
+from yingji.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from yingji.core.scope import division_level, get_scoped
 from yingji.hazards.catalog import default_tier_config, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
-from yingji.hazards.schemas import HazardIn, InspectionIn, ListingIn, PlanIn, TransitionIn
+from yingji.hazards.schemas import HazardIn, InspectionIn, LiftIn, ListingIn, PlanIn, TransitionIn
 from yingji.risk.models import Unit
 
 GOVERNMENT_ACTIONS = {"confirm", "accept", "reject", "close"}
+LEVEL_RANK = {"county": 1, "city": 2, "province": 3}  # who may lift: a user at the listing's level or above
+AUTO_LIFT_REASON = "隐患销号，自动摘牌"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
 UPLOAD_TYPES = {  # content type -> (extension, magic prefixes)
@@ -117,6 +119,8 @@ def record_inspection(db: Session, actor: Principal, data: InspectionIn) -> tupl
             planned = get_scoped(db, actor, PlannedInspection, data.planned_inspection_id, what="计划检查")
             if planned.unit_id != unit.id:
                 raise ValidationFailed("计划检查不属于该单位", field="planned_inspection_id")
+            if data.kind != "department":
+                raise ValidationFailed("年度执法检查计划只能由部门检查完成，企业自查不能关联", field="planned_inspection_id")
             if planned.done_inspection_id is not None:
                 raise Conflict("该计划检查已关联检查记录", field="planned_inspection_id")
         insp = Inspection(unit_id=unit.id, division_code=unit.division_code, kind=data.kind,
@@ -128,6 +132,11 @@ def record_inspection(db: Session, actor: Principal, data: InspectionIn) -> tupl
         db.flush()
         if planned is not None:
             planned.done_inspection_id = insp.id
+            audit.record(db, actor, "planned_inspection.done", "planned_inspection", planned.id,
+                         division_code=planned.division_code, after={"inspection_id": insp.id})
+            events.emit(db, "planned_inspection.done", division_code=planned.division_code, actor=actor.username,
+                        summary=f"计划检查 #{planned.id} 已完成",
+                        payload={"item_id": planned.id, "unit_id": planned.unit_id, "inspection_id": insp.id})
         audit.record(db, actor, "inspection.recorded", "inspection", insp.id, division_code=insp.division_code,
                      after={"unit_id": unit.id, "kind": insp.kind, "failed": insp.failed_count,
                             "planned_inspection_id": insp.planned_inspection_id})
@@ -173,6 +182,7 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
             for listing in db.execute(select(SupervisionListing).where(
                     SupervisionListing.hazard_id == h.id, SupervisionListing.lifted_at.is_(None))).scalars():
                 listing.lifted_at = now  # 销号即摘牌
+                listing.lifted_by, listing.lift_reason = actor.username, AUTO_LIFT_REASON
         db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code,
                                 from_state=from_state, to_state=target, action=body.action, actor=actor.username,
                                 reason=body.reason, at=now))
@@ -247,6 +257,57 @@ def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: Li
         events.emit(db, "hazard.listed", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} {SUPERVISION_LABELS[body.level]}（{body.notice_no}）",
                     payload=_payload(h, level=body.level, listing_id=listing.id))
+    return listing
+
+
+def _active_level(db: Session, h: Hazard) -> SupervisionListing | None:
+    """The highest still-active listing of a hazard (city above county, then the latest)."""
+    rows = list(db.execute(select(SupervisionListing).where(
+        SupervisionListing.hazard_id == h.id, SupervisionListing.lifted_at.is_(None))).scalars())
+    rows.sort(key=lambda x: (LEVEL_RANK.get(x.level, 0), x.listed_at, x.id), reverse=True)
+    return rows[0] if rows else None
+
+
+def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int, body: LiftIn) -> SupervisionListing:
+    """摘牌 by hand, before 销号: only a government user at the listing's level or above.
+
+    A county listing may be lifted by county or city (province) users, a city listing by city
+    (province) users. The hazard's supervision level falls back to its highest remaining active
+    listing (or none). Steps already applied by the overdue escalation stay applied, so the
+    escalation does not list the hazard again at the same level.
+    """
+    actor.require("hazards:write")
+    with atomic(db):
+        h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
+        listing = db.get(SupervisionListing, listing_id)
+        if listing is None or listing.hazard_id != h.id:
+            raise NotFound("挂牌督办记录不存在")
+        if actor.unit_id is not None:
+            raise Forbidden("摘牌须由政府监管部门执行", field="listing_id")
+        level = division_level(actor.scope_code)
+        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[listing.level]:
+            raise Forbidden(f"{SUPERVISION_LABELS[listing.level]}只能由同级或上级监管部门摘牌"
+                            "（县级挂牌由区县或市级用户、市级挂牌由市级用户摘牌）", field="listing_id")
+        if listing.lifted_at is not None:
+            raise Conflict("该挂牌督办已摘牌", field="listing_id")
+        before = snapshot(h)
+        now = utcnow()
+        listing.lifted_at, listing.lifted_by, listing.lift_reason = now, actor.username, body.reason
+        db.flush()
+        remaining = _active_level(db, h)
+        h.supervision_level = remaining.level if remaining else None
+        h.listed_at = remaining.listed_at if remaining else None
+        h.updated_at = now
+        _notice(db, h, "lifted", "unit,supervisor",
+                f"隐患 {h.code} 解除{SUPERVISION_LABELS[listing.level]}（{listing.notice_no}），摘牌原因：{body.reason}",
+                now)
+        db.flush()
+        audit.record(db, actor, "hazard.listing_lifted", "hazard", h.id, division_code=h.division_code,
+                     before=before, after=snapshot(h) | {"listing_id": listing.id, "level": listing.level,
+                                                         "notice_no": listing.notice_no, "reason": body.reason})
+        events.emit(db, "hazard.listing_lifted", division_code=h.division_code, actor=actor.username,
+                    summary=f"隐患 {h.code} 摘牌：{SUPERVISION_LABELS[listing.level]}（{listing.notice_no}）",
+                    payload=_payload(h, level=listing.level, listing_id=listing.id, reason=body.reason))
     return listing
 
 

@@ -15,12 +15,12 @@ console = Console()
 @app.command("escalate")
 def escalate(now: Annotated[str | None, typer.Option(help="模拟当前时间（ISO 8601，须带时区），默认现在")] = None) -> None:
     """逾期检查：标记逾期、发送提醒、按规则自动县级 / 市级挂牌督办（可重复运行，幂等）。"""
+    import yingji.models  # noqa: F401  (complete metadata for foreign keys)
     from yingji.config import get_settings
     from yingji.core.auth import system_principal
     from yingji.core.db import Database, utcnow
     from yingji.core.errors import YingjiError
     from yingji.hazards.jobs import run_escalation
-    import yingji.models  # noqa: F401  (complete metadata for foreign keys)
 
     try:
         at = datetime.fromisoformat(now) if now else utcnow()

@@ -44,11 +44,11 @@ def _clean(v: Any) -> Any:
 
 def ledger_xlsx(rows: list[dict[str, Any]]) -> bytes:
     header = ["序号", "隐患编号", "隐患名称", "隐患分级", "单位", "行业", "区划代码", "督办级别", "挂牌单位",
-              "限期整改通知文号", "整改期限", "挂牌时间", "摘牌时间", "自动升级", "隐患状态", "是否逾期"]
+              "限期整改通知文号", "整改期限", "挂牌时间", "摘牌时间", "摘牌原因", "自动升级", "隐患状态", "是否逾期"]
     return _book("挂牌督办台账", header, (
         [i + 1, r["hazard_code"], r["hazard_title"], r["tier_label"], r["unit_name"], r["industry"],
          r["division_code"], LEVELS.get(r["level"], r["level"]), r["listed_by"], r["notice_no"], _t(r["deadline"]),
-         _t(r["listed_at"]), _t(r["lifted_at"]), "是" if r["automatic"] else "否", r["hazard_state_label"],
+         _t(r["listed_at"]), _t(r["lifted_at"]), r.get("lift_reason") or "", "是" if r["automatic"] else "否", r["hazard_state_label"],
          "是" if r["overdue"] else "否"] for i, r in enumerate(rows)))
 
 

@@ -105,6 +105,8 @@ class SupervisionListing(Base):
     actor: Mapped[str] = mapped_column(String(64), default="")
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lifted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # username; "" = 销号自动摘牌
+    lift_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Notification(Base):

@@ -59,6 +59,20 @@ class ListingIn(Strict):
     reason: LongText = ""
 
 
+class LiftIn(Strict):
+    """摘牌: the reason is required (整改完成经复查、督办事项办结、误挂等)."""
+
+    reason: LongText = Field(description="摘牌原因（必填）", max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("请填写摘牌原因")
+        return value
+
+
 class EscalationRunIn(Strict):
     now: AwareDatetime | None = Field(default=None, description="模拟当前时间（默认为服务器当前时间）")
 
@@ -126,6 +140,8 @@ class ListingOut(Out):
     automatic: bool
     listed_at: datetime
     lifted_at: datetime | None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
 
 
 class LedgerRowOut(ListingOut):

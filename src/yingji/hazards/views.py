@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
@@ -12,16 +11,30 @@ from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, PageParams
-from yingji.core.auth import Principal, current_principal, get_db, requires
+from yingji.core.auth import Principal, get_db, requires
 from yingji.core.db import utcnow
 from yingji.core.errors import Forbidden, NotFound
 from yingji.core.scope import division_level
 from yingji.hazards import actions, jobs, service
 from yingji.hazards.exporting import XLSX, hazards_xlsx, ledger_xlsx
 from yingji.hazards.schemas import (
-    AttachmentOut, CatalogOut, EscalationRunIn, EscalationRunOut, HazardDetailOut, HazardIn, HazardOut,
-    InspectionCreatedOut, InspectionIn, InspectionOut, LedgerRowOut, ListingIn, ListingOut, PlanIn,
-    QuarterlyStatsOut, TransitionIn,
+    AttachmentOut,
+    CatalogOut,
+    EscalationRunIn,
+    EscalationRunOut,
+    HazardDetailOut,
+    HazardIn,
+    HazardOut,
+    InspectionCreatedOut,
+    InspectionIn,
+    InspectionOut,
+    LedgerRowOut,
+    LiftIn,
+    ListingIn,
+    ListingOut,
+    PlanIn,
+    QuarterlyStatsOut,
+    TransitionIn,
 )
 
 router = APIRouter(prefix="/api/v1/hazards", tags=["隐患排查治理"], responses=ERROR_RESPONSES)
@@ -31,6 +44,7 @@ Reader = Annotated[Principal, Depends(requires("hazards:read"))]
 Writer = Annotated[Principal, Depends(requires("hazards:write"))]
 HazardId = Annotated[int, Path(ge=1, le=2**31 - 1, description="隐患 ID")]
 InspectionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="检查记录 ID")]
+ListingId = Annotated[int, Path(ge=1, le=2**31 - 1, description="挂牌督办记录 ID")]
 AttachmentId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="附件 ID")]
 DivisionQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
 KeyQ = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -164,6 +178,12 @@ def update_plan(hazard_id: HazardId, body: PlanIn, principal: Writer, db: Db) ->
              summary="挂牌督办（下达限期整改通知）")
 def list_hazard(hazard_id: HazardId, body: ListingIn, principal: Writer, db: Db) -> Any:
     return actions.list_for_supervision(db, principal, hazard_id, body)
+
+
+@router.post("/{hazard_id}/listings/{listing_id}/lift", response_model=ListingOut,
+             summary="摘牌（解除挂牌督办，须填写原因；同级或上级监管部门）")
+def lift_listing(hazard_id: HazardId, listing_id: ListingId, body: LiftIn, principal: Writer, db: Db) -> Any:
+    return actions.lift_listing(db, principal, hazard_id, listing_id, body)
 
 
 @router.post("/{hazard_id}/attachments", response_model=AttachmentOut, status_code=201,
