@@ -1,14 +1,15 @@
-"""Excel exports (openpyxl, write-only): units, risk sources, a unit's risk register (一册)."""
+"""Excel exports: units, risk sources, a unit's risk register (一册).
+
+Written with :mod:`yingji.risk.xlsx` (string-built SpreadsheetML) rather than openpyxl's write-only
+workbook, whose per-cell serialisation was > 90 % of the full-city export time; the rows come from
+one column query each (no ORM entities, no per-row lookups), names from label maps built once.
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal
@@ -16,6 +17,7 @@ from yingji.risk import service
 from yingji.risk.catalog import default_industries, default_taxonomy
 from yingji.risk.grading import level_info
 from yingji.risk.models import RiskSource, Unit
+from yingji.risk.xlsx import SheetWriter, Styled
 from yingji.web.templating import local_datetime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,37 +36,30 @@ def _safe(value: Any) -> Any:
     return value
 
 
-_STYLES: dict[str, tuple[PatternFill, Font]] = {}
+METHOD_LABELS = {"lec": "LEC", "ls": "风险矩阵"}
 
 
-def _level_style(level: str) -> tuple[PatternFill, Font]:
-    if level not in _STYLES:
-        info = level_info(level)
-        _STYLES[level] = (PatternFill("solid", fgColor=info.hex.lstrip("#")),
-                          Font(bold=True, color="FFFFFF" if info.colour in ("red", "blue") else "000000"))
-    return _STYLES[level]
+class _Sheet(SheetWriter):
+    """The export sheet: bold header row and level cells coloured like the map, always with the label."""
 
+    def __init__(self, title: str) -> None:
+        super().__init__(title)
+        self._header_style = self.style(bold=True)
+        self._level_cells: dict[str | None, Any] = {None: "未评估"}
 
-def _level_cell(ws: Any, level: str | None) -> Any:
-    cell = WriteOnlyCell(ws, value=_label(level))
-    if level:
-        cell.fill, cell.font = _level_style(level)
-    return cell
+    def header(self, headers: Iterable[str]) -> None:
+        self.append([Styled(h, self._header_style) for h in headers])
 
-
-def _header(ws: Any, headers: Iterable[str]) -> None:
-    row = []
-    for h in headers:
-        c = WriteOnlyCell(ws, value=h)
-        c.font = Font(bold=True)
-        row.append(c)
-    ws.append(row)
-
-
-def _bytes(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    def level(self, level: str | None) -> Any:
+        """The level cell: its label (“重大风险”…) on the level colour; “未评估” unstyled."""
+        if not level:
+            return "未评估"
+        cell = self._level_cells.get(level)
+        if cell is None:
+            info = level_info(level)
+            cell = self._level_cells[level] = Styled(_label(level), self.style(
+                bold=True, fill=info.hex, color="FFFFFF" if info.colour in ("red", "blue") else "000000"))
+        return cell
 
 
 def chunks(data: bytes) -> Iterator[bytes]:
@@ -78,16 +73,20 @@ UNIT_HEADERS = ["序号", "单位名称", "统一社会信用代码", "行业代
 
 def units_xlsx(db: Session, *, principal: Principal, **filters: Any) -> bytes:
     industries = {i.code: i.name for i in default_industries()}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("生产经营单位")
-    _header(ws, UNIT_HEADERS)
-    stmt = service.units_query(principal, **filters).limit(MAX_EXPORT)
-    for i, u in enumerate(db.scalars(stmt).yield_per(1000), start=1):
-        ws.append([i, _safe(u.name), u.credit_code, u.industry, industries.get(u.industry, u.industry),
-                   u.division_code, _safe(u.address), u.lon, u.lat, u.scale, u.standardisation_level,
-                   _safe(u.legal_person), _safe(u.safety_manager), _safe(u.phone), _safe(u.supervising_department),
-                   _level_cell(ws, u.risk_level), "是" if u.synthetic else "否"])
-    return _bytes(wb)
+    ws = _Sheet("生产经营单位")
+    ws.header(UNIT_HEADERS)
+    # Plain column tuples, not ORM entities: one query, no identity map, no per-row attribute machinery.
+    stmt = service.units_query(principal, **filters).limit(MAX_EXPORT).with_only_columns(
+        Unit.name, Unit.credit_code, Unit.industry, Unit.division_code, Unit.address, Unit.lon, Unit.lat,
+        Unit.scale, Unit.standardisation_level, Unit.legal_person, Unit.safety_manager, Unit.phone,
+        Unit.supervising_department, Unit.risk_level, Unit.synthetic)
+    append, level, safe = ws.append, ws.level, _safe
+    for i, (name, credit_code, industry, division_code, address, lon, lat, scale, std, legal, manager, phone,
+            dept, risk_level, synthetic) in enumerate(db.execute(stmt).yield_per(2000), start=1):
+        append([i, safe(name), credit_code, industry, industries.get(industry, industry), division_code,
+                safe(address), lon, lat, scale, std, safe(legal), safe(manager), safe(phone), safe(dept),
+                level(risk_level), "是" if synthetic else "否"])
+    return ws.to_bytes()
 
 
 SOURCE_HEADERS = ["序号", "风险点编号", "风险点名称", "风险大类", "风险小类代码", "风险小类", "行业", "单位ID",
@@ -99,17 +98,19 @@ def sources_xlsx(db: Session, *, principal: Principal, **filters: Any) -> bytes:
     classes = {c.code: c.name for c in tax.classes}
     subs = {s.code: s.name for s in tax.subclasses}
     industries = {i.code: i.name for i in default_industries()}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("风险源")
-    _header(ws, SOURCE_HEADERS)
-    stmt = service.sources_query(principal, **filters).limit(MAX_EXPORT)
-    for i, s in enumerate(db.scalars(stmt).yield_per(1000), start=1):
-        ws.append([i, s.code, _safe(s.name), classes.get(s.class_code, s.class_code), s.subclass_code,
-                   subs.get(s.subclass_code, ""), industries.get(s.industry, s.industry), s.unit_id,
-                   s.division_code, s.lon, s.lat, _level_cell(ws, s.level),
-                   {"lec": "LEC", "ls": "风险矩阵"}.get(s.method or "", ""), s.score, s.management_tier,
-                   "是" if s.synthetic else "否"])
-    return _bytes(wb)
+    ws = _Sheet("风险源")
+    ws.header(SOURCE_HEADERS)
+    stmt = service.sources_query(principal, **filters).limit(MAX_EXPORT).with_only_columns(
+        RiskSource.code, RiskSource.name, RiskSource.class_code, RiskSource.subclass_code, RiskSource.industry,
+        RiskSource.unit_id, RiskSource.division_code, RiskSource.lon, RiskSource.lat, RiskSource.level,
+        RiskSource.method, RiskSource.score, RiskSource.management_tier, RiskSource.synthetic)
+    append, level, safe = ws.append, ws.level, _safe
+    for i, (code, name, class_code, subclass_code, industry, unit_id, division_code, lon, lat, lvl, method, score,
+            tier, synthetic) in enumerate(db.execute(stmt).yield_per(2000), start=1):
+        append([i, code, safe(name), classes.get(class_code, class_code), subclass_code, subs.get(subclass_code, ""),
+                industries.get(industry, industry), unit_id, division_code, lon, lat, level(lvl),
+                METHOD_LABELS.get(method or "", ""), score, tier, "是" if synthetic else "否"])
+    return ws.to_bytes()
 
 
 REGISTER_HEADERS = ["序号", "风险点编号", "风险点名称", "风险类别", "所在乡镇（街道）", "风险等级", "评估方法",
@@ -124,21 +125,20 @@ def register_xlsx(db: Session, *, principal: Principal, unit_id: int) -> tuple[U
     latest = service.latest_assessments(db, ids)
     measures = service.measures_by_source(db, ids)
     subs = {s.code: s.name for s in default_taxonomy().subclasses}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("风险管控清单")
+    ws = _Sheet("风险管控清单")
     ws.append([f"{unit.name} 安全风险管控手册（一册）"])
-    ws.append(["统一社会信用代码", unit.credit_code, "单位风险等级", _level_cell(ws, unit.risk_level)])
+    ws.append(["统一社会信用代码", unit.credit_code, "单位风险等级", ws.level(unit.risk_level)])
     ws.append(["安全管理负责人", _safe(unit.safety_manager), "联系电话", _safe(unit.phone)])
     ws.append([])
-    _header(ws, REGISTER_HEADERS)
+    ws.header(REGISTER_HEADERS)
     for i, s in enumerate(sources, start=1):
         a = latest.get(s.id)
         ms = measures.get(s.id, [])
         factors = "，".join(f"{k.upper()}={v:g}" for k, v in (a.factors or {}).items()) if a else ""
         ws.append([i, s.code, _safe(s.name), subs.get(s.subclass_code, s.subclass_code), s.division_code,
-                   _level_cell(ws, s.level), {"lec": "LEC", "ls": "风险矩阵"}.get(a.method, "") if a else "",
+                   ws.level(s.level), METHOD_LABELS.get(a.method, "") if a else "",
                    factors, a.score if a else None, _safe(a.assessor) if a else "",
                    local_datetime(a.assessed_at) if a else "", s.management_tier,
                    _safe("；".join(m.measure for m in ms)),
                    _safe("；".join(f"{m.responsible_tier} {m.responsible_person}".strip() for m in ms))])
-    return unit, _bytes(wb)
+    return unit, ws.to_bytes()

@@ -14,6 +14,7 @@ from yingji.core.divisions import Division
 from yingji.core.errors import NotFound
 from yingji.risk import service
 from yingji.risk.catalog import default_industries, default_taxonomy
+from yingji.risk.charts import stats_charts
 from yingji.risk.grading import all_levels, default_grading_config, level_info
 from yingji.web.pages import DOMAINS, can, login_redirect
 from yingji.web.templating import add_template_dir, render
@@ -89,7 +90,7 @@ def risk_stats(request: Request, principal: MaybePrincipal, db: Db) -> Response:
         return login_redirect(request)
     stats = service.risk_stats(db, principal=principal)
     return render(request, "risk_stats.html", principal, active="supervision", title="风险统计", stats=stats,
-                  **_common())
+                  charts_data=stats_charts(stats, _levels()), **_common())
 
 
 @router.get("/supervision/units", response_class=HTMLResponse)

@@ -17,9 +17,25 @@ from yingji.risk import actions, exporting, service
 from yingji.risk.catalog import default_industries, default_taxonomy
 from yingji.risk.grading import all_levels, default_grading_config, level_info
 from yingji.risk.schemas import (
-    AssessedOut, AssessmentIn, AssessmentOut, ClassOut, GradingOut, ImportResult, IndustryOut, LevelOut,
-    MeasureIn, MeasureOut, RiskCardOut, RiskMapOut, RiskStatsOut, SourceIn, SourceOut, SourcePatch, UnitIn,
-    UnitOut, UnitPatch,
+    AssessedOut,
+    AssessmentIn,
+    AssessmentOut,
+    ClassOut,
+    GradingOut,
+    ImportResult,
+    IndustryOut,
+    LevelOut,
+    MeasureIn,
+    MeasureOut,
+    RiskCardOut,
+    RiskMapOut,
+    RiskStatsOut,
+    SourceIn,
+    SourceOut,
+    SourcePatch,
+    UnitIn,
+    UnitOut,
+    UnitPatch,
 )
 
 router = APIRouter(prefix="/api/v1/risk", tags=["监督管理：安全风险"], responses=ERROR_RESPONSES)
