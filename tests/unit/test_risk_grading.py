@@ -21,6 +21,7 @@ from yingji.risk.grading import (
     unit_level,
 )
 
+
 @pytest.mark.parametrize(
     ("l", "e", "c", "d", "band", "level"),
     [

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Boolean, ColumnElement, Select, and_, false, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from yingji.core.errors import Forbidden, NotFound, ValidationFailed
 

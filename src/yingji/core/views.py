@@ -20,8 +20,23 @@ from yingji.core.audit import verify_chain
 from yingji.core.auth import ROLES, Principal, current_principal, get_db, principal_for, requires
 from yingji.core.errors import ValidationFailed
 from yingji.core.schemas import (
-    AuditOut, AuditVerifyOut, DatasetOut, DivisionImportResult, DivisionOut, EventOut, HealthOut, LoginIn,
-    MeOut, PasswordChangeIn, RoleOut, TokenCreated, TokenIn, TokenOut, UserIn, UserOut, UserPatch,
+    AuditOut,
+    AuditVerifyOut,
+    DatasetOut,
+    DivisionImportResult,
+    DivisionOut,
+    EventOut,
+    HealthOut,
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    RoleOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
 )
 from yingji.core.scope import in_scope
 
