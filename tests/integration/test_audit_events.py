@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.conftest import make_database
 from yingji.core import audit, events
 from yingji.core.auth import system_principal
-from yingji.core.db import Database, atomic
+from yingji.core.db import Database, atomic, utcnow
 from yingji.core.events import InMemoryBus, OutboxEvent, OutboxRelay
 from yingji.core.migrate import upgrade
 
@@ -180,6 +180,27 @@ def test_relay_retries_when_the_bus_fails(fresh):
     bus.fail = False
     assert fresh.relay.flush() == 1
     assert [m["type"] for m in seen] == ["a"] and fresh.relay.pending() == 0
+
+
+def test_events_claimed_by_a_dead_relay_are_delivered_after_the_lease(fresh):
+    from datetime import timedelta
+
+    bus = InMemoryBus()
+    seen: list[str] = []
+    bus.subscribe(lambda m: seen.append(m["type"]))
+    fresh.relay = None
+    with fresh.session() as s, atomic(s):
+        events.emit(s, "lost.in.crash", division_code=None, summary="崩溃前已认领")
+    dead = OutboxRelay(fresh, bus, lease=timedelta(seconds=60))
+    assert len(dead._claim()) == 1  # the process dies here, before delivering
+    live = OutboxRelay(fresh, bus, lease=timedelta(seconds=60))
+    assert live.flush() == 0 and seen == []  # still leased to the dead relay
+    with fresh.engine.begin() as conn:  # a minute passes
+        conn.execute(text("UPDATE outbox SET claimed_at = :t"),
+                      {"t": (utcnow() - timedelta(minutes=2)).replace(tzinfo=None) if fresh.is_sqlite
+                       else utcnow() - timedelta(minutes=2)})
+    assert live.flush() == 1 and seen == ["lost.in.crash"]
+    assert live.pending() == 0
 
 
 def test_subscriber_may_run_its_own_action(fresh):

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yingji.core.db import Base, JSONType, UTCDateTime, utcnow
@@ -45,6 +46,7 @@ class OutboxEvent(Base):
     payload: Mapped[Any] = mapped_column(JSONType, default=dict)
     actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # relay lease
 
     def to_message(self) -> dict[str, Any]:
         return {
@@ -165,17 +167,22 @@ def make_bus(url: str) -> Bus:
 class OutboxRelay:
     """Moves committed outbox rows onto the bus, oldest first.
 
-    A batch is *claimed* (marked published, committed — ``SKIP LOCKED`` on PostgreSQL so that
-    several processes never take the same rows), then delivered outside any transaction, so
-    subscribers may themselves run actions. If the bus refuses a message, it and the rest of
-    the batch are released for the next flush. A flush started while this thread is already
-    flushing (a subscriber's own action) returns at once: the outer loop picks its events up.
+    A batch is *claimed* under a lease (``claimed_at``, committed — ``SKIP LOCKED`` on PostgreSQL
+    so that several processes never take the same rows), delivered outside any transaction (so
+    subscribers may themselves run actions), then marked published. Delivery is at-least-once:
+    if the process dies after claiming, the lease expires and another flush delivers the batch
+    again; subscribers recognise repeats by the event id. If the bus refuses a message, it and
+    the rest of the batch are released for the next flush. A flush started while this thread is
+    already flushing (a subscriber's own action) returns at once: the outer loop picks its
+    events up.
     """
 
-    def __init__(self, database: Database, bus: Bus, batch: int = 500) -> None:
+    def __init__(self, database: Database, bus: Bus, batch: int = 500,
+                 lease: timedelta = timedelta(seconds=60)) -> None:
         self.database = database
         self.bus = bus
         self.batch = batch
+        self.lease = lease
         self._local = threading.local()
         self.published = 0
 
@@ -197,52 +204,51 @@ class OutboxRelay:
             self._local.active = False
         return count
 
-    def _claim(self) -> list[dict[str, Any]]:
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
         lock = self.database.write_lock if self.database.is_sqlite else None
         if lock is not None:
             lock.acquire()
         db = self.database.session()
         try:
-            stmt = (select(OutboxEvent).where(OutboxEvent.published_at.is_(None))
-                    .order_by(OutboxEvent.id).limit(self.batch))
-            if not self.database.is_sqlite:
-                stmt = stmt.with_for_update(skip_locked=True)
-            events = db.execute(stmt).scalars().all()
-            now = utcnow()
-            for ev in events:
-                ev.published_at = now
-            messages = [ev.to_message() for ev in events]
+            yield db
             db.commit()
-            return messages
         finally:
             db.close()
             if lock is not None:
                 lock.release()
 
+    def _claim(self) -> list[dict[str, Any]]:
+        now = utcnow()
+        with self._writing() as db:
+            stmt = (select(OutboxEvent)
+                    .where(OutboxEvent.published_at.is_(None),
+                           or_(OutboxEvent.claimed_at.is_(None), OutboxEvent.claimed_at < now - self.lease))
+                    .order_by(OutboxEvent.id).limit(self.batch))
+            if not self.database.is_sqlite:
+                stmt = stmt.with_for_update(skip_locked=True)
+            events = db.execute(stmt).scalars().all()
+            for ev in events:
+                ev.claimed_at = now
+            return [ev.to_message() for ev in events]
+
     def _deliver(self, messages: list[dict[str, Any]]) -> int:
-        for i, message in enumerate(messages):
-            try:
-                self.bus.publish(message)
-            except Exception:
-                log.exception("bus refused event %s; releasing the rest for retry", message["id"])
-                self._release([m["id"] for m in messages[i:]])
-                return i
-            self.published += 1
-        return len(messages)
-
-    def _release(self, ids: list[int]) -> None:
-        from sqlalchemy import update
-
-        lock = self.database.write_lock if self.database.is_sqlite else None
-        if lock is not None:
-            lock.acquire()
+        delivered: list[int] = []
         try:
-            with self.database.session() as db:
-                db.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(published_at=None))
-                db.commit()
-        finally:
-            if lock is not None:
-                lock.release()
+            for message in messages:
+                self.bus.publish(message)
+                delivered.append(message["id"])
+        except Exception:
+            log.exception("bus refused event %s; releasing the rest for retry", messages[len(delivered)]["id"])
+            self._mark([m["id"] for m in messages[len(delivered):]], published_at=None, claimed_at=None)
+        if delivered:
+            self._mark(delivered, published_at=utcnow())
+        self.published += len(delivered)
+        return len(delivered)
+
+    def _mark(self, ids: list[int], **values: Any) -> None:
+        with self._writing() as db:
+            db.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(**values))
 
     def pending(self) -> int:
         from sqlalchemy import func
