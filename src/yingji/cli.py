@@ -29,6 +29,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(divisions_app, name="divisions")
 
 console = Console()
+import yingji.models  # noqa: E402, F401  (complete metadata: every command may touch any table)
+from yingji.domains import domain_modules  # noqa: E402
 
 
 def _database():  # type: ignore[no-untyped-def]
@@ -240,7 +242,9 @@ def divisions_import(
         raise typer.Exit(code=1)
 
 
-from yingji.hazards.cli import app as hazards_cli; app.add_typer(hazards_cli, name="hazards")  # noqa: E402, E702
+# every package's own commands (``yingji <package> …``), e.g. ``yingji hazards escalate``
+for _module in domain_modules("cli"):
+    app.add_typer(_module.app, name=_module.__name__.split(".")[1])
 
 
 def main() -> None:  # pragma: no cover

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     frontend_dir: Path = Field(default=PROJECT_ROOT / "frontend" / "node_modules")
     reference_data: Path = Field(default=PROJECT_ROOT / "data" / "fuzhou")
     city_code: str = Field(default="350100", description="the city this installation serves")
+    clock_override: bool = Field(
+        default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +21,35 @@ from sqlalchemy import select
 from yingji.config import get_settings
 from yingji.core.auth import system_principal
 from yingji.core.db import Database
+from yingji.core.timeutil import local_midnight
+
+
+DEMO_DATE = date(2026, 11, 1)  # the demo is "as of" local midnight of this day
+DEMO_SEED = 20261128
 
 
 @dataclass
 class DemoContext:
+    """What every domain's ``seed.load(ctx)`` gets: the database, output, and the demo's clock and seed."""
+
     database: Database
     console: Console
     progress_factory: Callable[[], Any]
     data_dir: Path
     city_code: str
+    now: datetime = field(default_factory=lambda: local_midnight(DEMO_DATE))
+    seed: int = DEMO_SEED
 
     @property
     def actor(self):  # type: ignore[no-untyped-def]
         return system_principal(self.city_code, "demo")
+
+    def record_user(self, username: str, password: str, role: str, note: str) -> None:
+        """Append a demo account to ``<data dir>/demo-users.txt`` (mode 600)."""
+        path = self.data_dir / "demo-users.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as fh:
+            fh.write(f"{username}\t{password}\t{role}\t{note}\n")
 
 
 def step_divisions(ctx: DemoContext) -> None:
@@ -77,10 +94,8 @@ def step_users(ctx: DemoContext) -> None:
         ctx.console.print("演示账号已存在（密码见 " + str(ctx.data_dir / "demo-users.txt") + "）")
         return
     path = ctx.data_dir / "demo-users.txt"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a") as fh:
-        for username, name, role, password in created:
-            fh.write(f"{username}\t{password}\t{role}\t{name}\n")
+    for username, name, role, password in created:
+        ctx.record_user(username, password, role, name)
     table = Table("用户名", "密码", "角色", "说明", title="演示账号（密码也已写入 " + str(path) + "）")
     for username, name, role, password in created:
         table.add_row(username, password, role, name)

@@ -1,7 +1,12 @@
-"""The business-domain packages, in menu order, and how the platform finds their parts.
+"""The packages of the platform above the core, in dependency order, and how their parts are found.
 
-A domain package ``yingji.<name>`` may provide ``models`` (SQLAlchemy), ``views.router``
-(JSON API), ``pages.router`` (web pages) and ``seed.load(ctx)`` (its part of the demo).
+``SHARED`` packages hold what several domains refer to (the units/enterprises today; facilities
+and the road network later); ``DOMAINS`` are the business domains, in dependency (and menu) order:
+each may import the packages listed before it, never one listed after it — the import-linter
+contracts in ``.importlinter`` enforce this in the test command. A package ``yingji.<name>`` may
+provide ``models`` (SQLAlchemy), ``views.router`` (JSON API), ``pages.router`` (web pages),
+``handlers`` (in-transaction hook handlers, :mod:`yingji.core.hooks`) and ``seed.load(ctx)``
+(its part of the demo, run in this order).
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ import importlib
 import importlib.util
 from types import ModuleType
 
+SHARED = ["units"]
 DOMAINS = ["risk", "hazards", "enforcement"]
+PACKAGES = SHARED + DOMAINS
 
 
 def domain_module(domain: str, name: str) -> ModuleType | None:
@@ -21,4 +28,4 @@ def domain_module(domain: str, name: str) -> ModuleType | None:
 
 
 def domain_modules(name: str) -> list[ModuleType]:
-    return [m for d in DOMAINS if (m := domain_module(d, name)) is not None]
+    return [m for d in PACKAGES if (m := domain_module(d, name)) is not None]

@@ -77,7 +77,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = data_dir / "server.log"
     env = dict(os.environ)
     env.pop("YINGJI_DATABASE_URL", None)  # always the temporary SQLite file
-    env.update(YINGJI_DATA_DIR=str(data_dir), YINGJI_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
+    env.update(YINGJI_DATA_DIR=str(data_dir), YINGJI_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1",
+               YINGJI_CLOCK_OVERRIDE="1")  # a drill server: the escalation test runs the clock forward
 
     _run([exe, "db", "upgrade"], env, log)
     _run([exe, "demo", "load"], env, log)

@@ -47,7 +47,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         unit = officer.evaluate("""async () => {
             const cat = await window.yingji.api('/hazards/catalog');
             const inds = new Set(cat.checklists.filter(c => c.items.length).map(c => c.industry));
-            const d = await window.yingji.api('/risk/units', {query: {page_size: 200}});
+            const d = await window.yingji.api('/units', {query: {page_size: 200}});
             return d.items.find(u => inds.has(u.industry));
         }""")
         officer.fill("#insp-unit-search", unit["credit_code"])

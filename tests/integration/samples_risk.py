@@ -1,32 +1,17 @@
-"""Jurisdiction-walk samples of the risk domain: a unit and a risk source in county A."""
+"""Jurisdiction-walk samples of the risk domain: a risk source (of a unit) in county A."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
-from tests.integration.scope_samples import TOWNSHIP_A
+from tests.integration.samples_units import _unit, credit_code
 from yingji.core.auth import system_principal
 from yingji.core.db import Database
 from yingji.risk import actions
-from yingji.risk.schemas import AssessmentIn, SourceIn, UnitIn
+from yingji.risk.schemas import AssessmentIn, SourceIn
 
 _n = itertools.count(1)
-
-
-def credit_code(n: int) -> str:
-    return f"91350102WALK{n:05d}X"[:18].ljust(18, "0")
-
-
-def _unit(db: Database, ctx: dict[str, Any]) -> int:
-    if "risk_unit_id" not in ctx:
-        n = (id(ctx) % 10000) * 100 + next(_n)
-        with db.session() as s:
-            unit = actions.create_unit(s, system_principal(), UnitIn(
-                name=f"辖区A巡检单位{n}", credit_code=credit_code(n), industry="hazchem",
-                division_code=TOWNSHIP_A, lon=119.30, lat=26.08))
-        ctx["risk_unit_id"], ctx["risk_unit_credit"] = unit.id, unit.credit_code
-    return ctx["risk_unit_id"]
 
 
 def _source(db: Database, ctx: dict[str, Any]) -> int:
@@ -40,10 +25,7 @@ def _source(db: Database, ctx: dict[str, Any]) -> int:
     return ctx["risk_source_id"]
 
 
-PATH_SAMPLES = {"unit_id": _unit, "source_id": _source}
-
-UNIT_CSV = ("单位名称,统一社会信用代码,行业代码,乡镇（街道）代码\n"
-            f"越权单位,91350102WALKCSV001,hazchem,{TOWNSHIP_A}\n").encode()
+PATH_SAMPLES = {"source_id": _source}
 
 
 def _sources_csv(ctx: dict[str, Any]) -> bytes:
@@ -52,19 +34,13 @@ def _sources_csv(ctx: dict[str, Any]) -> bytes:
 
 
 WRITE_BODIES = {
-    ("POST", "/api/v1/risk/units"): lambda ctx: {
-        "name": "越权单位", "credit_code": "91350102WALKPOST01", "industry": "hazchem",
-        "division_code": TOWNSHIP_A},
-    ("PATCH", "/api/v1/risk/units/{unit_id}"): lambda ctx: {"name": "越权修改"},
     ("POST", "/api/v1/risk/sources"): lambda ctx: {"unit_id": ctx.get("risk_unit_id", 2**31 - 1), "name": "越权风险点",
                                                    "subclass_code": "A01"},
     ("PATCH", "/api/v1/risk/sources/{source_id}"): lambda ctx: {"name": "越权修改"},
     ("POST", "/api/v1/risk/sources/{source_id}/assess"): lambda ctx: {"method": "ls", "l": 5, "s": 5},
     ("POST", "/api/v1/risk/sources/{source_id}/measures"): lambda ctx: {"measure": "越权措施"},
-    ("POST", "/api/v1/risk/units/import"): lambda ctx: {
-        "__files__": {"file": ("u.csv", UNIT_CSV, "text/csv")}, "__data__": {"mode": "valid_only"}},
     ("POST", "/api/v1/risk/sources/import"): lambda ctx: {
         "__files__": {"file": ("s.csv", _sources_csv(ctx), "text/csv")}, "__data__": {"mode": "valid_only"}},
 }
 
-BULK_REPORTS = {("POST", "/api/v1/risk/units/import"), ("POST", "/api/v1/risk/sources/import")}
+BULK_REPORTS = {("POST", "/api/v1/risk/sources/import")}

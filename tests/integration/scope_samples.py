@@ -71,9 +71,9 @@ def _load_domain_samples() -> None:
     import importlib
     import importlib.util
 
-    from yingji.domains import DOMAINS
+    from yingji.domains import PACKAGES
 
-    for domain in DOMAINS:
+    for domain in PACKAGES:
         name = f"tests.integration.samples_{domain}"
         if importlib.util.find_spec(name) is None:
             continue

@@ -58,9 +58,8 @@ def test_intact_chain_verifies(fresh):
 def test_database_refuses_update_and_delete_of_audit_records(fresh):
     _write_some(fresh, 1)
     for stmt in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(Exception, match="append-only"):
-            with fresh.engine.begin() as conn:
-                conn.execute(text(stmt))
+        with pytest.raises(Exception, match="append-only"), fresh.engine.begin() as conn:
+            conn.execute(text(stmt))
 
 
 def test_edited_record_is_named(fresh):
@@ -148,10 +147,9 @@ def test_events_are_published_only_after_commit(fresh):
     seen: list[dict] = []
     bus.subscribe(seen.append)
     with fresh.session() as s:
-        with pytest.raises(RuntimeError):
-            with atomic(s):
-                events.emit(s, "thing.failed", division_code="350102", summary="不应发布")
-                raise RuntimeError("boom")
+        with pytest.raises(RuntimeError), atomic(s):
+            events.emit(s, "thing.failed", division_code="350102", summary="不应发布")
+            raise RuntimeError("boom")
         with atomic(s):
             events.emit(s, "thing.done", division_code="350102", summary="已完成", payload={"n": 1})
             assert seen == []  # not before commit

@@ -28,7 +28,7 @@ def test_annual_plan_follows_unit_risk_levels(client_for, database):
     # link an inspection to the first planned visit
     items = county.get(f"/api/v1/enforcement/plans/{r.json()['id']}/items", params={"unit_id": red}).json()["items"]
     insp = county.post("/api/v1/hazards/inspections", json={
-        "unit_id": red, "kind": "department", "inspector": "执法一队", "inspected_at": "2027-01-15T10:00:00+08:00",
+        "unit_id": red, "kind": "department", "inspector": "执法一队", "inspected_at": "2026-11-15T10:00:00+08:00",
         "items": []}).json()
     link = county.post(f"/api/v1/enforcement/plan-items/{items[0]['id']}/inspection",
                        json={"inspection_id": insp["id"]})

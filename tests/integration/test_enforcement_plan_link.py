@@ -23,7 +23,7 @@ def _plan_items(client, database, year):
 
 def _inspect(client, unit, **extra):
     return client.post("/api/v1/hazards/inspections", json={
-        "unit_id": unit, "kind": "department", "inspector": "执法二队", "inspected_at": "2028-02-15T10:00:00+08:00",
+        "unit_id": unit, "kind": "department", "inspector": "执法二队", "inspected_at": "2026-10-15T10:00:00+08:00",
         "items": [], **extra})
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.integration.samples_hazards import make_unit
 from yingji.core.auth import system_principal
-from yingji.hazards.jobs import run_escalation
+from yingji.hazards.actions import escalate_overdue
 from yingji.hazards.models import Hazard, Notification, SupervisionListing
 
 PLAN = {"measures": "停产整改", "funds": 10, "deadline": "2026-01-10T00:00:00+08:00",
@@ -41,21 +41,21 @@ def test_overdue_major_hazard_escalates_county_then_city_idempotently(client_for
     hid = _major_in_rectification(county, unit, deadline.isoformat())
     actor = system_principal("350102003")  # limit the run to this township: other tests' hazards stay out
     with database.session() as s:
-        run_escalation(s, deadline - timedelta(hours=1), actor=actor)
+        escalate_overdue(s, actor, deadline - timedelta(hours=1))
     assert _state(database, hid) == (False, None, 0, 0)
     with database.session() as s:
-        out = run_escalation(s, deadline + timedelta(days=2), actor=actor)
+        out = escalate_overdue(s, actor, deadline + timedelta(days=2))
     assert hid in out["hazard_ids"]
     overdue, level, listings, notes = _state(database, hid)
     assert overdue and level == "county" and listings == 1 and notes == 2  # overdue notice + listing notice
     with database.session() as s:
-        again = run_escalation(s, deadline + timedelta(days=2), actor=actor)
+        again = escalate_overdue(s, actor, deadline + timedelta(days=2))
     assert hid not in again["hazard_ids"] and _state(database, hid) == (True, "county", 1, 2)
     with database.session() as s:
-        run_escalation(s, deadline + timedelta(days=31), actor=actor)
+        escalate_overdue(s, actor, deadline + timedelta(days=31))
     assert _state(database, hid)[1:3] == ("city", 2)
     with database.session() as s:
-        run_escalation(s, deadline + timedelta(days=400), actor=actor)
+        escalate_overdue(s, actor, deadline + timedelta(days=400))
     assert _state(database, hid)[1:3] == ("city", 2)
     detail = county.get(f"/api/v1/hazards/{hid}").json()
     assert {x["level"] for x in detail["listings"]} == {"county", "city"}
@@ -73,19 +73,35 @@ def test_closed_and_submitted_hazards_do_not_escalate(client_for, database):
     assert county.post(f"/api/v1/hazards/{submitted}/transitions",
                        json={"action": "submit_acceptance"}).status_code == 200
     with database.session() as s:
-        run_escalation(s, deadline + timedelta(days=90), actor=system_principal("350102004"))
+        escalate_overdue(s, system_principal("350102004"), deadline + timedelta(days=90))
     assert _state(database, closed) == (False, None, 0, 0)
     assert _state(database, submitted) == (False, None, 0, 0)
 
 
-def test_escalation_api_is_for_city_users_and_takes_a_clock(client_for, database):
+def test_escalation_api_is_for_city_users(client_for):
     county = client_for("county_officer", "350102")
     assert county.post("/api/v1/hazards/escalation/run", json={}).status_code == 403
+    ent = client_for("enterprise_manager", "350102001", unit_id=1)
+    assert ent.post("/api/v1/hazards/escalation/run", json={}).status_code == 403
     city = client_for("city_duty", "350100")
-    r = city.post("/api/v1/hazards/escalation/run", json={"now": "2026-01-01T00:00:00"})
-    assert r.status_code == 422  # naive clock refused
+    assert city.post("/api/v1/hazards/escalation/run", json={}).status_code == 200
+
+
+def test_escalation_clock_can_be_set_only_where_the_installation_allows_it(client_for, database, app):
+    from fastapi.testclient import TestClient
+
+    from yingji.app import create_app
+
+    city = client_for("city_duty", "350100")
     r = city.post("/api/v1/hazards/escalation/run", json={"now": "2020-01-01T00:00:00+08:00"})
-    assert r.status_code == 200 and r.json()["checked"] == 0
+    assert r.status_code == 422 and r.json()["error"]["field"] == "now"  # production default: no fake clock
+    drill = create_app(app.state.settings.model_copy(update={"clock_override": True}), database=database,
+                       start_background=False)
+    with TestClient(drill, headers=dict(city.headers)) as client:
+        r = client.post("/api/v1/hazards/escalation/run", json={"now": "2026-01-01T00:00:00"})
+        assert r.status_code == 422  # naive clock refused
+        r = client.post("/api/v1/hazards/escalation/run", json={"now": "2020-01-01T00:00:00+08:00"})
+        assert r.status_code == 200 and r.json()["checked"] == 0
 
 
 def test_quarterly_statistics_on_a_known_set(client_for, database):
@@ -103,7 +119,7 @@ def test_quarterly_statistics_on_a_known_set(client_for, database):
     for a in ["confirm", "start_rectification"]:
         county.post(f"/api/v1/hazards/{ids[1]}/transitions", json={"action": a})
     with database.session() as s:
-        run_escalation(s, datetime(2025, 5, 3, tzinfo=UTC), actor=system_principal("350102005"))
+        escalate_overdue(s, system_principal("350102005"), datetime(2025, 5, 3, tzinfo=UTC))
     r = county.get("/api/v1/hazards/stats/quarterly", params={"year": 2025, "quarter": 2, "division": "350102005"})
     assert r.status_code == 200, r.text
     body = r.json()

@@ -20,7 +20,7 @@ def credit() -> str:
 def make_unit(client, town: str = TOWN_A, industry: str = "hazchem", **extra) -> dict:  # type: ignore[no-untyped-def]
     body = {"name": f"测试化工厂{next(_n)}{secrets.token_hex(2)}", "credit_code": credit(), "industry": industry,
             "division_code": town, "lon": 119.30, "lat": 26.08} | extra
-    r = client.post("/api/v1/risk/units", json=body)
+    r = client.post("/api/v1/units", json=body)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -36,19 +36,19 @@ def test_county_officer_registers_unit_and_sees_it(client_for):
     officer = client_for("county_officer", "350102")
     unit = make_unit(officer)
     assert unit["risk_level"] is None and unit["division_code"] == TOWN_A
-    r = officer.get("/api/v1/risk/units", params={"q": unit["name"]})
+    r = officer.get("/api/v1/units", params={"q": unit["name"]})
     assert r.status_code == 200 and [u["id"] for u in r.json()["items"]] == [unit["id"]]
-    r = officer.patch(f"/api/v1/risk/units/{unit['id']}", json={"safety_manager": "张三"})
+    r = officer.patch(f"/api/v1/units/{unit['id']}", json={"safety_manager": "张三"})
     assert r.status_code == 200 and r.json()["safety_manager"] == "张三"
 
 
 def test_unit_with_unknown_industry_or_division_is_refused_in_chinese(client_for):
     officer = client_for("county_officer", "350102")
-    r = officer.post("/api/v1/risk/units", json={"name": "某厂", "credit_code": credit(), "industry": "nope",
+    r = officer.post("/api/v1/units", json={"name": "某厂", "credit_code": credit(), "industry": "nope",
                                                  "division_code": TOWN_A})
     assert r.status_code == 422 and r.json()["error"]["field"] == "industry"
     assert "行业" in r.json()["error"]["message"]
-    r = officer.post("/api/v1/risk/units", json={"name": "某厂", "credit_code": credit(), "industry": "hazchem",
+    r = officer.post("/api/v1/units", json={"name": "某厂", "credit_code": credit(), "industry": "hazchem",
                                                  "division_code": "350102999"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "division_code"
 
@@ -65,11 +65,11 @@ def test_lec_and_ls_assessment_set_levels_and_unit_takes_the_highest(client_for)
     assert body["source"]["level_label"] == "一般风险" and body["unit_risk_level"] == "general"
     r = officer.post(f"/api/v1/risk/sources/{s2['id']}/assess", json={"method": "ls", "l": 5, "s": 4})
     assert r.status_code == 200 and r.json()["source"]["level"] == "major"
-    assert officer.get(f"/api/v1/risk/units/{unit['id']}").json()["risk_level"] == "major"
+    assert officer.get(f"/api/v1/units/{unit['id']}").json()["risk_level"] == "major"
     # a later, lower assessment of s2 lowers the unit to the highest remaining level
     r = officer.post(f"/api/v1/risk/sources/{s2['id']}/assess", json={"method": "ls", "l": 2, "s": 1})
     assert r.json()["source"]["level"] == "low"
-    assert officer.get(f"/api/v1/risk/units/{unit['id']}").json()["risk_level"] == "general"
+    assert officer.get(f"/api/v1/units/{unit['id']}").json()["risk_level"] == "general"
     history = officer.get(f"/api/v1/risk/sources/{s2['id']}/assessments").json()
     assert [h["level"] for h in history] == ["low", "major"]
 
@@ -93,15 +93,15 @@ def test_out_of_scope_officer_gets_404_and_cannot_create(client_for):
     minhou = client_for("county_officer", "350121")
     unit = make_unit(gulou)
     src = make_source(gulou, unit["id"])
-    assert minhou.get(f"/api/v1/risk/units/{unit['id']}").status_code == 404
+    assert minhou.get(f"/api/v1/units/{unit['id']}").status_code == 404
     assert minhou.get(f"/api/v1/risk/sources/{src['id']}").status_code == 404
     r = minhou.post(f"/api/v1/risk/sources/{src['id']}/assess", json={"method": "ls", "l": 5, "s": 5})
     assert r.status_code == 404
-    r = minhou.post("/api/v1/risk/units", json={"name": "越权", "credit_code": credit(), "industry": "hazchem",
+    r = minhou.post("/api/v1/units", json={"name": "越权", "credit_code": credit(), "industry": "hazchem",
                                                 "division_code": TOWN_A})
     assert r.status_code == 403
     leader = client_for("leader", "350100")
-    assert leader.post("/api/v1/risk/units", json={"name": "x", "credit_code": credit(), "industry": "hazchem",
+    assert leader.post("/api/v1/units", json={"name": "x", "credit_code": credit(), "industry": "hazchem",
                                                    "division_code": TOWN_A}).status_code == 403
 
 
@@ -110,18 +110,18 @@ def test_enterprise_manager_sees_and_acts_only_on_its_own_unit(client_for):
     mine, other = make_unit(officer), make_unit(officer)
     my_src, other_src = make_source(officer, mine["id"]), make_source(officer, other["id"])
     ent = client_for("enterprise_manager", TOWN_A, unit_id=mine["id"])
-    units = ent.get("/api/v1/risk/units", params={"page_size": 500}).json()
+    units = ent.get("/api/v1/units", params={"page_size": 500}).json()
     assert [u["id"] for u in units["items"]] == [mine["id"]]
     sources = ent.get("/api/v1/risk/sources", params={"page_size": 500}).json()["items"]
     assert {s["unit_id"] for s in sources} == {mine["id"]}
-    assert ent.get(f"/api/v1/risk/units/{other['id']}").status_code == 404
+    assert ent.get(f"/api/v1/units/{other['id']}").status_code == 404
     assert ent.post(f"/api/v1/risk/sources/{other_src['id']}/assess",
                     json={"method": "ls", "l": 1, "s": 1}).status_code == 404
     r = ent.post(f"/api/v1/risk/sources/{my_src['id']}/assess", json={"method": "ls", "l": 3, "s": 4})
     assert r.status_code == 200 and r.json()["source"]["level"] == "significant"
     assert ent.post("/api/v1/risk/sources", json={"unit_id": other["id"], "name": "x",
                                                   "subclass_code": "A01"}).status_code == 404
-    assert ent.post("/api/v1/risk/units", json={"name": "x", "credit_code": credit(), "industry": "hazchem",
+    assert ent.post("/api/v1/units", json={"name": "x", "credit_code": credit(), "industry": "hazchem",
                                                 "division_code": TOWN_A}).status_code == 403
     r = ent.get("/api/v1/risk/map")
     assert r.status_code == 200 and {p[0] for p in r.json()["points"]["rows"]} == {my_src["id"]}
@@ -141,18 +141,18 @@ def test_unit_import_reports_every_bad_row_all_or_nothing_then_valid_only(client
             f",{credit()},hazchem,{TOWN_A},,\n"
             f"导入丁厂,{credit()},hazchem,{TOWN_B},,\n"
             f"导入戊厂,{good2},hazchem,{TOWN_A},200,26\n")
-    r = officer.post("/api/v1/risk/units/import", files=_csv(text), data={"mode": "all_or_nothing"})
+    r = officer.post("/api/v1/units/import", files=_csv(text), data={"mode": "all_or_nothing"})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["committed"] is False and body["imported"] == 0 and body["total_rows"] == 6
     assert sorted({e["row"] for e in body["errors"]}) == [3, 4, 5, 6, 7]
     assert any(e["field"] == "统一社会信用代码" for e in body["errors"] if e["row"] == 3)
-    assert officer.get("/api/v1/risk/units", params={"q": good1}).json()["total"] == 0
-    r = officer.post("/api/v1/risk/units/import", files=_csv(text), data={"mode": "valid_only", "dry_run": "true"})
+    assert officer.get("/api/v1/units", params={"q": good1}).json()["total"] == 0
+    r = officer.post("/api/v1/units/import", files=_csv(text), data={"mode": "valid_only", "dry_run": "true"})
     assert r.json()["committed"] is False and r.json()["imported"] == 1
-    r = officer.post("/api/v1/risk/units/import", files=_csv(text), data={"mode": "valid_only"})
+    r = officer.post("/api/v1/units/import", files=_csv(text), data={"mode": "valid_only"})
     assert r.json()["committed"] is True and r.json()["imported"] == 1
-    assert officer.get("/api/v1/risk/units", params={"q": good1}).json()["total"] == 1
+    assert officer.get("/api/v1/units", params={"q": good1}).json()["total"] == 1
 
 
 def test_source_import_with_assessment_from_xlsx(client_for):
@@ -178,12 +178,12 @@ def test_source_import_with_assessment_from_xlsx(client_for):
     assert r.json()["imported"] == 1 and r.json()["committed"] is True
     srcs = officer.get("/api/v1/risk/sources", params={"unit_id": unit["id"]}).json()["items"]
     assert [(s["name"], s["level"]) for s in srcs] == [("反应釜", "major")]  # D = 252
-    assert officer.get(f"/api/v1/risk/units/{unit['id']}").json()["risk_level"] == "major"
+    assert officer.get(f"/api/v1/units/{unit['id']}").json()["risk_level"] == "major"
 
 
 def test_garbage_import_file_is_422_not_500(client_for):
     officer = client_for("county_officer", "350102")
-    r = officer.post("/api/v1/risk/units/import", files={"file": ("x.xlsx", b"PK\x03\x04garbage", "a/b")})
+    r = officer.post("/api/v1/units/import", files={"file": ("x.xlsx", b"PK\x03\x04garbage", "a/b")})
     assert r.status_code == 422 and r.json()["error"]["field"] == "file"
 
 
@@ -252,4 +252,4 @@ def test_config_endpoints(client_for):
     assert len(tax) == 3 and sum(len(c["subclasses"]) for c in tax) == 42
     levels = leader.get("/api/v1/risk/levels").json()
     assert [lv["colour_label"] for lv in levels["levels"]] == ["红", "橙", "黄", "蓝"]
-    assert any(i["code"] == "hazchem" for i in leader.get("/api/v1/risk/industries").json())
+    assert any(i["code"] == "hazchem" for i in leader.get("/api/v1/units/industries").json())

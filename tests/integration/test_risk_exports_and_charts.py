@@ -65,7 +65,7 @@ def test_unit_export_and_register_keep_headers_rows_and_formula_guard(client_for
     r = officer.get("/api/v1/risk/units/export.xlsx", params={"q": unit["credit_code"]})
     rows = list(_sheet(r.content).iter_rows(values_only=True))
     assert rows[0] == UNIT_HEADERS and len(rows) == 2
-    u = officer.get(f"/api/v1/risk/units/{unit['id']}").json()
+    u = officer.get(f"/api/v1/units/{unit['id']}").json()
     assert rows[1] == (1, u["name"], u["credit_code"], "hazchem", "危险化学品", TOWN_A, "'@地址", 119.3, 26.08,
                        u["scale"] or None, u["standardisation_level"] or None, u["legal_person"] or None, "张三",
                        "'+86 591 1234", u["supervising_department"] or None, "重大风险", "否")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -113,10 +113,10 @@ def test_messages_are_chinese_and_name_days_and_deadline():
 
 
 def test_timezones_are_compared_as_instants():
-    utc_deadline = DEADLINE.astimezone(timezone.utc)  # 09:00 UTC
+    utc_deadline = DEADLINE.astimezone(UTC)  # 09:00 UTC
     facts = HazardFacts(state="rectifying", tier="general", deadline=utc_deadline)
     assert evaluate(facts, datetime(2026, 6, 30, 16, 59, tzinfo=CST)) == []
-    assert evaluate(facts, datetime(2026, 6, 30, 9, 1, tzinfo=timezone.utc))
+    assert evaluate(facts, datetime(2026, 6, 30, 9, 1, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(

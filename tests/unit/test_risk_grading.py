@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from yingji.core.errors import ValidationFailed
-from yingji.risk.catalog import load_industries, load_inspection_frequencies, load_taxonomy
+from yingji.enforcement.catalog import load_inspection_frequencies
+from yingji.risk.catalog import load_taxonomy
 from yingji.risk.grading import (
     all_levels,
     band_for_score,
@@ -20,18 +21,19 @@ from yingji.risk.grading import (
     ls,
     unit_level,
 )
+from yingji.units.catalog import load_industries
 
 
 @pytest.mark.parametrize(
     ("l", "e", "c", "d", "band", "level"),
     [
-        # D = 20 (edge) and neighbours
-        (10, 2, 1, 20, "slight", "low"),
+        # D = 20 (edge: "D<20 稍有危险", so 20 is 一般危险) and neighbours
+        (10, 2, 1, 20, "possible", "general"),
         (6, 1, 3, 18, "slight", "low"),
         (3, 1, 7, 21, "possible", "general"),
-        # D = 70 (edge) and neighbours
-        (10, 1, 7, 70, "possible", "general"),
-        (1, 10, 7, 70, "possible", "general"),
+        # D = 70 (edge: the range 70～160 includes its lower end) and neighbours
+        (10, 1, 7, 70, "notable", "significant"),
+        (1, 10, 7, 70, "notable", "significant"),
         (10, 6, 1, 60, "possible", "general"),
         (6, 2, 7, 84, "notable", "significant"),
         (0.5, 10, 15, 75, "notable", "significant"),
@@ -66,12 +68,12 @@ def test_lec_scores_and_bands(l, e, c, d, band, level):
 @pytest.mark.parametrize(
     ("score", "level"),
     [
-        (19.99, "low"), (20, "low"), (20.01, "general"),
-        (69.99, "general"), (70, "general"), (70.01, "significant"),
-        (159.99, "significant"), (160, "significant"), (160.01, "major"),
+        (19.99, "low"), (20, "general"), (20.01, "general"),
+        (69.99, "general"), (70, "significant"), (70.01, "significant"),
+        (159.99, "significant"), (160, "major"), (160.01, "major"),
         (320, "major"), (320.01, "major"), (0, "low"),
-        (20.000000000001, "low"),  # float noise on the bound stays on the lower side
-        (159.99999999999997, "significant"),
+        (19.999999999999996, "general"),  # float noise just under a bound counts as on it
+        (159.99999999999997, "major"),
     ],
 )
 def test_lec_level_edges_exactly_on_the_bounds(score, level):
@@ -80,8 +82,8 @@ def test_lec_level_edges_exactly_on_the_bounds(score, level):
 
 @pytest.mark.parametrize(
     ("score", "band"),
-    [(20, "slight"), (20.01, "possible"), (70, "possible"), (70.01, "notable"), (160, "notable"),
-     (160.01, "high"), (320, "high"), (320.01, "extreme")],
+    [(19.99, "slight"), (20, "possible"), (69.99, "possible"), (70, "notable"), (159.99, "notable"),
+     (160, "high"), (320, "high"), (320.000000000001, "high"), (320.01, "extreme")],
 )
 def test_lec_band_edges(score, band):
     assert band_for_score(score).key == band
@@ -217,7 +219,7 @@ def test_admin_edited_thresholds_change_the_grading(tmp_path):
 
     cfg = load_grading_config(_edited_config(tmp_path, lower_major))
     assert lec(10, 1, 7, config=cfg).level == "major"  # D = 70 now major (gte)
-    assert lec(10, 1, 7).level == "general"  # the default is untouched
+    assert lec(10, 1, 7).level == "significant"  # the default is untouched
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,8 @@ def change_password(db: Session, actor: Principal, old_password: str, new_passwo
         user.password_hash = hash_password(new_password)
         user.session_version += 1
         audit.record(db, actor, "user.password_changed", "user", user.id, division_code=user.scope_code)
+        events.emit(db, "user.password_changed", division_code=user.scope_code, actor=actor.username,
+                    summary=f"用户 {user.display_name} 修改了密码", payload={"user_id": user.id})
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -108,6 +110,9 @@ def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -
         after = user_snapshot(user)
         audit.record(db, actor, "user.updated", "user", user.id, division_code=user.scope_code,
                      before=before, after=after | ({"password": "changed"} if changes.get("password") else {}))
+        events.emit(db, "user.updated", division_code=user.scope_code, actor=actor.username,
+                    summary=f"修改用户 {user.display_name}（{user.role_label}）",
+                    payload={"user_id": user.id, "fields": sorted(k for k in after if after[k] != before[k])})
     return user
 
 
@@ -120,6 +125,8 @@ def create_token(db: Session, actor: Principal, user_id: int, name: str) -> tupl
         db.flush()
         audit.record(db, actor, "token.created", "api_token", token.id, division_code=user.scope_code,
                      after={"user_id": user.id, "name": name, "hint": token.token_hint})
+        events.emit(db, "token.created", division_code=user.scope_code, actor=actor.username,
+                    summary=f"为用户 {user.display_name} 签发 API 令牌", payload={"user_id": user.id, "token_id": token.id})
     return token, plain
 
 
@@ -133,6 +140,9 @@ def revoke_token(db: Session, actor: Principal, user_id: int, token_id: int) -> 
             token.revoked_at = utcnow()
             audit.record(db, actor, "token.revoked", "api_token", token.id, division_code=user.scope_code,
                          before={"revoked": False}, after={"revoked": True})
+            events.emit(db, "token.revoked", division_code=user.scope_code, actor=actor.username,
+                        summary=f"吊销用户 {user.display_name} 的 API 令牌",
+                        payload={"user_id": user.id, "token_id": token.id})
     return token
 
 
@@ -159,6 +169,8 @@ def ensure_admin(db: Session, *, password: str | None, scope_code: str) -> str |
         db.flush()
         audit.record(db, actor, "user.created", "user", user.id, division_code=scope_code,
                      after=user_snapshot(user))
+        events.emit(db, "user.created", division_code=scope_code, actor=actor.username,
+                    summary="创建首个系统管理员", payload={"user_id": user.id})
     return generated
 
 

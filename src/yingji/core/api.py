@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from yingji.core.errors import ValidationFailed as YingjiValidation
 from yingji.core.errors import YingjiError
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,13 @@ class ErrorResponse(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
+    """One page of a list (see :mod:`yingji.core.listing`)."""
+
     items: list[T]
     total: int
     page: int
     page_size: int
+    sort: str | None = None
 
 
 class PageParams:
@@ -55,6 +59,14 @@ def paginate(db: Session, stmt: Select[Any], params: PageParams) -> tuple[list[A
     total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = db.execute(stmt.limit(params.page_size).offset((params.page - 1) * params.page_size))
     return list(rows.scalars().all()), total
+
+
+def read_upload(file: Any, limit: int = 10 * 1024 * 1024) -> bytes:
+    """The bytes of an uploaded file, refusing more than ``limit`` (default 10 MB) with a Chinese 422."""
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise YingjiValidation(f"文件超过 {limit // (1024 * 1024)} MB", field="file")
+    return content
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -99,7 +111,7 @@ def _field_name(loc: tuple[Any, ...]) -> str | None:
     return ".".join(parts) or None
 
 
-def _translate(err: dict[str, Any]) -> dict[str, Any]:
+def translate_error(err: dict[str, Any]) -> dict[str, Any]:
     field = _field_name(tuple(err.get("loc", ())))
     kind = err.get("type", "")
     base = _PYDANTIC_MESSAGES.get(kind)
@@ -136,7 +148,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_translate(e) for e in exc.errors()]
+        details = [translate_error(e) for e in exc.errors()]
         first = details[0] if details else {"field": None, "message": "输入无效"}
         body = {"code": "validation_failed", "message": first["message"], "field": first["field"],
                 "details": details}

@@ -100,6 +100,7 @@ def record(
     db.add(rec)
     head.last_seq, head.last_hash = seq, digest
     db.flush()
+    db.info["audited"] = True
     return rec
 
 

@@ -20,7 +20,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from yingji.core.db import Base, UTCDateTime, utcnow
+from yingji.core.db import Base, UTCDateTime, bookkeeping, utcnow
 from yingji.core.errors import Forbidden, NotAuthenticated
 from yingji.core.scope import ScopeSpec
 
@@ -29,7 +29,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "city_duty": ("市级值班员", ("*:read", "*:write")),
     "county_officer": ("区县应急管理人员", ("*:read", "*:write")),
     "township_officer": ("乡镇（街道）应急管理人员", ("*:read", "*:write")),
-    "enterprise_manager": ("企业安全管理员", ("*:read", "supervision:write", "hazards:write")),
+    "enterprise_manager": ("企业安全管理员", ("*:read", "units:write", "supervision:write", "hazards:write")),
     "dispatcher": ("调度员", ("*:read", "incidents:write", "dispatch:write")),
     "leader": ("领导（只读）", ("*:read",)),
 }
@@ -208,8 +208,9 @@ def _touch_token(db: Session, token: ApiToken) -> None:
     try:
         if db.in_transaction():
             db.commit()  # end the read snapshot before writing (SQLite)
-        db.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        db.commit()
+        with bookkeeping(db):
+            db.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+            db.commit()
     finally:
         if lock is not None:
             lock.release()

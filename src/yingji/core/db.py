@@ -83,6 +83,75 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+class UnauditedWrite(RuntimeError):
+    """A transaction changed data without writing an audit record and an event (a programming error)."""
+
+
+# Tables whose writes are technical bookkeeping, not business changes: the audit chain and the
+# outbox themselves, plus every model that sets ``__bookkeeping__ = True`` (sessions, caches…).
+_BOOKKEEPING_TABLES = {"audit_log", "audit_head", "outbox", "alembic_version"}
+
+
+_bookkeeping_cache: dict[str, bool] = {}
+
+
+def _is_bookkeeping(table_name: str) -> bool:
+    if table_name in _BOOKKEEPING_TABLES:
+        return True
+    if table_name not in _bookkeeping_cache:
+        for mapper in Base.registry.mappers:
+            if getattr(mapper.class_, "__tablename__", None) == table_name:
+                _bookkeeping_cache[table_name] = bool(getattr(mapper.class_, "__bookkeeping__", False))
+                break
+        else:
+            return False
+    return _bookkeeping_cache[table_name]
+
+
+@contextmanager
+def bookkeeping(db: Session) -> Iterator[Session]:
+    """Commit a purely technical write to a business table (e.g. a token's last-used time) unaudited."""
+    db.info["bookkeeping_commit"] = True
+    try:
+        yield db
+    finally:
+        db.info.pop("bookkeeping_commit", None)
+
+
+def _note_tables(session: Session, tables: set[str]) -> None:
+    changed = {t for t in tables if not _is_bookkeeping(t)}
+    if changed:
+        session.info.setdefault("changed_tables", set()).update(changed)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    tables = {obj.__table__.name for obj in (*session.new, *session.deleted) if hasattr(obj, "__table__")}
+    tables |= {obj.__table__.name for obj in session.dirty
+               if hasattr(obj, "__table__") and session.is_modified(obj, include_collections=False)}
+    _note_tables(session, tables)
+
+
+def _do_orm_execute(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None and getattr(table, "name", None):
+            _note_tables(state.session, {table.name})
+
+
+def _before_commit(session: Session) -> None:
+    """Every write goes through an action that audits and emits (docs/architecture.md, "Actions")."""
+    changed = session.info.pop("changed_tables", None)
+    audited, emitted = session.info.pop("audited", False), session.info.pop("emitted", False)
+    if changed and not (audited and emitted) and not session.info.get("bookkeeping_commit"):
+        missing = "、".join(x for x, ok in (("审计记录", audited), ("事件", emitted)) if not ok)
+        raise UnauditedWrite(f"写操作未记录{missing}：{', '.join(sorted(changed))}（每个写操作都须通过 action 完成）")
+
+
+def _after_rollback(session: Session) -> None:
+    for key in ("changed_tables", "audited", "emitted"):
+        session.info.pop(key, None)
+
+
 class Database:
     """An engine, its session factory, and the outbox relay that publishes events after commit."""
 
@@ -90,6 +159,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        for name, fn in (("before_flush", _before_flush), ("do_orm_execute", _do_orm_execute),
+                         ("before_commit", _before_commit), ("after_soft_rollback", lambda s, _t: _after_rollback(s))):
+            event.listen(self.sessions, name, fn)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite allows one writer: serialise writers of this process so that a write never
         # fails with SQLITE_BUSY_SNAPSHOT after a read snapshot was taken.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,3 +63,17 @@ class Division(Base):
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS.get(self.level, self.level)
+
+
+def township_in_scope(db: Any, actor: Any, code: str, field: str = "division_code") -> Division:
+    """The 9-digit township a record is placed in: it must exist and lie inside the actor's jurisdiction."""
+    from yingji.core.errors import ValidationFailed
+    from yingji.core.scope import ensure_in_scope
+
+    if len(code) != 9:
+        raise ValidationFailed("所在区划必须是 9 位乡镇（街道）代码", field=field)
+    ensure_in_scope(actor, code, field=field)
+    division = db.get(Division, code)
+    if division is None:
+        raise ValidationFailed(f"乡镇（街道）{code} 不存在", field=field)
+    return division

@@ -67,6 +67,7 @@ def emit(db: Session, type: str, *, division_code: str | None, summary: str,
                      payload=json.loads(json.dumps(payload or {}, default=str, ensure_ascii=False)),
                      actor=actor, occurred_at=utcnow())
     db.add(ev)
+    db.info["emitted"] = True
     return ev
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from yingji.core.auth import ROLES
 
@@ -27,6 +27,39 @@ def _clean_multiline(value: str) -> str:
         raise ValueError("不能包含控制字符")
     return value
 
+
+# --- dates: plausible windows at the edge (a year 1 or 9999 is a typing error, not a record) ---------
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+DEADLINE_HORIZON = timedelta(days=3653)  # ten years
+CLOCK_SKEW = timedelta(days=1)
+
+
+def _window(value: datetime, low: datetime, high: datetime) -> datetime:
+    # compare years first: converting year 1 or 9999 with an offset to UTC would overflow
+    if not (low.year - 1 <= value.year <= high.year + 1) or not (low <= value <= high):
+        raise ValueError(f"日期超出合理范围（应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间）")
+    return value
+
+
+def _occurred(value: datetime) -> datetime:
+    """Something that happened: not before 2000, not in the future (one day of clock skew)."""
+    return _window(value, EARLIEST, datetime.now(UTC) + CLOCK_SKEW)
+
+
+def _deadline(value: datetime) -> datetime:
+    """A time limit or planned time: from 2000 up to ten years ahead."""
+    return _window(value, EARLIEST, datetime.now(UTC) + DEADLINE_HORIZON)
+
+
+def _query_time(value: datetime) -> datetime:
+    """A bound of a time filter."""
+    return _window(value, datetime(1990, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
+OccurredAt = Annotated[AwareDatetime, AfterValidator(_occurred)]
+Deadline = Annotated[AwareDatetime, AfterValidator(_deadline)]
+QueryTime = Annotated[AwareDatetime, AfterValidator(_query_time)]
 
 ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_clean_text)]
 LongText = Annotated[str, StringConstraints(max_length=20000), AfterValidator(_clean_multiline)]
@@ -109,6 +142,17 @@ class ImportRowError(BaseModel):
     row: int
     field: str | None
     message: str
+
+
+class ImportResult(Strict):
+    """The report of a bulk import (xlsx/csv): every bad row, and whether anything was written."""
+
+    mode: Literal["all_or_nothing", "valid_only"]
+    dry_run: bool
+    total_rows: int
+    imported: int
+    committed: bool
+    errors: list[ImportRowError]
 
 
 class DivisionImportResult(BaseModel):

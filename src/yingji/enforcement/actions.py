@@ -10,20 +10,22 @@ from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, ValidationFailed
-from yingji.core.scope import ensure_in_scope, get_scoped, within
+from yingji.core.scope import ensure_in_scope, get_scoped, visible, within
+from yingji.enforcement.catalog import load_inspection_frequencies
 from yingji.enforcement.models import BlacklistEntry, InspectionPlan, Penalty, PlannedInspection
 from yingji.enforcement.planning import annual_plan
 from yingji.enforcement.schemas import BlacklistIn, BlacklistRemoveIn, PenaltyIn, PlanGenerateIn
-from yingji.risk.models import Unit
+from yingji.hazards.models import Inspection
+from yingji.hazards.service import mark_planned_visit
+from yingji.risk.grading import LEVEL_KEYS
+from yingji.units.models import Unit
 
-LEVEL_KEYS = ("major", "significant", "general", "low")
+
 
 
 def _frequencies(raw: dict[str, int] | None) -> dict[str | None, int] | None:
     if raw is None:
         return None
-    from yingji.risk.catalog import load_inspection_frequencies
-
     freq: dict[str | None, int] = dict(load_inspection_frequencies())
     for key, n in raw.items():
         if key == "unrated":
@@ -86,8 +88,6 @@ def generate_plan(db: Session, actor: Principal, data: PlanGenerateIn) -> Inspec
 
 
 def link_inspection(db: Session, actor: Principal, item_id: int, inspection_id: int) -> PlannedInspection:
-    from yingji.hazards.models import Inspection
-
     actor.require("enforcement:write")
     with atomic(db):
         item = get_scoped(db, actor, PlannedInspection, item_id, what="计划检查")
@@ -98,10 +98,12 @@ def link_inspection(db: Session, actor: Principal, item_id: int, inspection_id: 
             raise Conflict("该计划检查已关联检查记录", field="inspection_id")
         if insp.kind != "department":
             raise ValidationFailed("年度执法检查计划只能由部门检查完成，企业自查不能关联", field="inspection_id")
-        if insp.planned_inspection_id is not None and insp.planned_inspection_id != item.id:
-            raise Conflict(f"该检查记录已关联计划检查 #{insp.planned_inspection_id}", field="inspection_id")
+        other = db.scalar(select(PlannedInspection.id).where(PlannedInspection.done_inspection_id == insp.id,
+                                                             PlannedInspection.id != item.id))
+        if other is not None:
+            raise Conflict(f"该检查记录已关联计划检查 #{other}", field="inspection_id")
         item.done_inspection_id = insp.id
-        insp.planned_inspection_id = item.id
+        mark_planned_visit(insp, item.id)
         audit.record(db, actor, "planned_inspection.done", "planned_inspection", item.id,
                      division_code=item.division_code, after={"inspection_id": insp.id})
         events.emit(db, "planned_inspection.done", division_code=item.division_code, actor=actor.username,
@@ -114,8 +116,10 @@ def record_penalty(db: Session, actor: Principal, data: PenaltyIn) -> Penalty:
     actor.require("enforcement:write")
     with atomic(db):
         unit = get_scoped(db, actor, Unit, data.unit_id, what="生产经营单位")
-        if db.scalar(select(Penalty.id).where(Penalty.decision_no == data.decision_no)) is not None:
-            raise Conflict(f"处罚决定书文号 {data.decision_no} 已存在", field="decision_no")
+        existing = db.scalar(select(Penalty).where(Penalty.decision_no == data.decision_no))
+        if existing is not None:  # decision numbers are unique; one outside the actor's scope is not described
+            raise Conflict(f"处罚决定书文号 {data.decision_no} 已登记" if visible(actor, existing)
+                           else f"处罚决定书文号 {data.decision_no} 不可用，请核对文号", field="decision_no")
         p = Penalty(unit_id=unit.id, division_code=unit.division_code, decision_no=data.decision_no,
                     amount_yuan=data.amount_yuan, reason=data.reason, decided_at=data.decided_at,
                     actor=actor.username, synthetic=False)

@@ -3,16 +3,18 @@
 Pure and deterministic: the same units, year and seed always give the same plan.
 
 * Frequency: a unit's visits per year come from its risk level (the highest level of its
-  risk sources) via ``risk/config/inspection_frequency.json`` (default 红 12, 橙 6, 黄 2,
+  risk sources) via ``enforcement/config/inspection_frequency.json`` (default 红 12, 橙 6, 黄 2,
   蓝 1, unrated 1).
 * Spreading: the year is cut into ``n`` periods and each visit falls in its own period.
   When ``n`` divides 12 the periods are whole calendar months (12 → one visit per month,
   6 → one every two months, 4 → quarterly, ...); otherwise equal runs of calendar days.
   Successive visits of one unit are at least half a period apart when the calendar allows.
 * Working days only: weekends and the official public holidays of that year are skipped,
-  official make-up working days (调休上班) are used; both lists come from
-  ``enforcement/config/holidays.json`` (years not listed: weekends only) and can be
-  overridden with ``holidays=`` / ``workdays=``.
+  official make-up working days (调休上班) are used. The official calendar comes from the
+  maintained ``chinese-calendar`` package (the State Council's annual notices); a year the
+  package does not know yet can be added, or a date corrected, in the local override file
+  ``enforcement/config/holidays.json`` (a year in neither: weekends only, and
+  :func:`calendar_source` says so). Both lists can be overridden with ``holidays=`` / ``workdays=``.
 * Workload: each visit goes to the working day in its period whose ISO week carries the
   smallest load *per working day* for the unit's division (each division's team is
   balanced separately); ties go to the day nearest the unit's own phase in the period
@@ -21,20 +23,19 @@ Pure and deterministic: the same units, year and seed always give the same plan.
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
-from yingji.risk.catalog import load_inspection_frequencies
+from yingji.enforcement.catalog import load_inspection_frequencies
 
-__all__ = ["PlannedInspection", "annual_plan", "official_calendar", "periods", "working_days"]
+__all__ = ["PlannedInspection", "annual_plan", "calendar_source", "official_calendar", "periods", "working_days"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +48,33 @@ class PlannedInspection:
 
 
 @lru_cache(maxsize=1)
-def _holiday_file() -> dict[str, Any]:
-    text = resources.files("yingji.enforcement").joinpath("config/holidays.json").read_text(encoding="utf-8")
-    return json.loads(text)
+def _overrides() -> dict[str, Any]:
+    return dict(read_config("yingji.enforcement", "holidays.json").get("years", {}))
+
+
+def _package_calendar(year: int) -> tuple[frozenset[date], frozenset[date]] | None:
+    """The year's holidays and make-up working days from chinese-calendar, or None if it has no data."""
+    import chinese_calendar
+
+    holidays = frozenset(d for d in chinese_calendar.holidays if d.year == year)
+    workdays = frozenset(d for d in chinese_calendar.workdays if d.year == year)
+    return (holidays, workdays) if holidays else None
+
+
+def calendar_source(year: int) -> str:
+    """Where the year's official calendar comes from: ``override``, ``chinese-calendar`` or ``weekends``."""
+    if str(year) in _overrides():
+        return "override"
+    return "chinese-calendar" if _package_calendar(year) is not None else "weekends"
 
 
 def official_calendar(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """(public holidays, make-up working days) of ``year`` from holidays.json; empty if unknown."""
-    entry = _holiday_file().get("years", {}).get(str(year))
-    if not entry:
-        return frozenset(), frozenset()
-    return (frozenset(date.fromisoformat(d) for d in entry.get("holidays", [])),
-            frozenset(date.fromisoformat(d) for d in entry.get("workdays", [])))
+    """(public holidays, make-up working days) of ``year``: local override, else chinese-calendar, else none."""
+    entry = _overrides().get(str(year))
+    if entry:
+        return (frozenset(date.fromisoformat(d) for d in entry.get("holidays", [])),
+                frozenset(date.fromisoformat(d) for d in entry.get("workdays", [])))
+    return _package_calendar(year) or (frozenset(), frozenset())
 
 
 def working_days(

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from yingji.core.schemas import DivisionCode, LongText, Out, ShortText, Strict
+from yingji.core.listing import ListQuery
+from yingji.core.schemas import DivisionCode, LongText, OccurredAt, Out, ShortText, Strict
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -31,18 +32,45 @@ class PenaltyIn(Strict):
     decision_no: ShortText
     amount_yuan: Annotated[Decimal, Field(ge=0, le=10**10, max_digits=14, decimal_places=2)]
     reason: Annotated[LongText, Field(min_length=1)]
-    decided_at: AwareDatetime
+    decided_at: OccurredAt
 
 
 class BlacklistIn(Strict):
     unit_id: Id
     reason: Annotated[LongText, Field(min_length=1)]
-    listed_at: AwareDatetime | None = None
+    listed_at: OccurredAt | None = None
 
 
 class BlacklistRemoveIn(Strict):
     removal_reason: Annotated[LongText, Field(min_length=1)]
-    removed_at: AwareDatetime | None = None
+    removed_at: OccurredAt | None = None
+
+
+DivisionFilter = Annotated[str | None, Field(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
+IdFilter = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
+
+
+class PlanQuery(ListQuery):
+    year: Annotated[int | None, Field(ge=2000, le=2100)] = None
+    division: DivisionFilter = None
+
+
+class PlanItemQuery(ListQuery):
+    month: Annotated[int | None, Field(ge=1, le=12)] = None
+    unit_id: IdFilter = None
+    division: DivisionFilter = None
+    done: Annotated[bool | None, Field(description="true = 已完成，false = 未完成")] = None
+
+
+class PenaltyQuery(ListQuery):
+    unit_id: IdFilter = None
+    division: DivisionFilter = None
+
+
+class BlacklistQuery(ListQuery):
+    active: Annotated[bool | None, Field(description="true = 仍在名单中")] = None
+    division: DivisionFilter = None
+    unit_id: IdFilter = None
 
 
 class PlanOut(Out):

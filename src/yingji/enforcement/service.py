@@ -1,32 +1,89 @@
-"""Reads of the enforcement domain, always through the jurisdiction filter."""
+"""Reads of the enforcement domain, always through the jurisdiction filter (lists: core.listing)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.api import PageParams, paginate
 from yingji.core.auth import Principal
-from yingji.core.scope import get_scoped, scoped, within
+from yingji.core.listing import ListSpec, eq, within_division
+from yingji.core.scope import get_scoped, scoped
 from yingji.enforcement.models import BlacklistEntry, InspectionPlan, Penalty, PlannedInspection
-from yingji.risk.models import Unit
+from yingji.enforcement.schemas import (
+    BlacklistOut,
+    BlacklistQuery,
+    PenaltyOut,
+    PenaltyQuery,
+    PlanItemOut,
+    PlanItemQuery,
+    PlanQuery,
+)
+from yingji.units.models import Unit
+
+PLANS = ListSpec(
+    model=InspectionPlan, query=PlanQuery,
+    filters={"year": eq(InspectionPlan.year), "division": within_division(InspectionPlan.division_code)},
+    sorts={"year": InspectionPlan.year, "division_code": InspectionPlan.division_code,
+           "generated_at": InspectionPlan.generated_at, "id": InspectionPlan.id},
+    labels={"year": "年度", "division_code": "区划", "generated_at": "生成时间"},
+    default_sort=("-year", "division_code"),
+)
 
 
-def _with_units(db: Session, rows: list[Any], model: Any) -> list[dict[str, Any]]:
+def _month(plan_year: int) -> Any:
+    def clause(month: int) -> Any:
+        start = date(plan_year, month, 1)
+        end = date(plan_year + 1, 1, 1) if month == 12 else date(plan_year, month + 1, 1)
+        return (PlannedInspection.planned_date >= start) & (PlannedInspection.planned_date < end)
+    return clause
+
+
+def plan_items_spec(plan: InspectionPlan) -> ListSpec:
+    return ListSpec(
+        model=PlannedInspection, query=PlanItemQuery,
+        filters={"month": _month(plan.year), "unit_id": eq(PlannedInspection.unit_id),
+                 "division": within_division(PlannedInspection.division_code),
+                 "done": lambda v: PlannedInspection.done_inspection_id.is_not(None) if v
+                 else PlannedInspection.done_inspection_id.is_(None)},
+        sorts={"planned_date": PlannedInspection.planned_date, "unit_id": PlannedInspection.unit_id,
+               "sequence": PlannedInspection.sequence, "level": PlannedInspection.level, "id": PlannedInspection.id},
+        labels={"planned_date": "计划日期", "unit_id": "单位", "sequence": "第几次", "level": "风险等级"},
+        default_sort=("planned_date", "unit_id", "sequence"),
+    )
+
+
+PENALTIES = ListSpec(
+    model=Penalty, query=PenaltyQuery,
+    filters={"unit_id": eq(Penalty.unit_id), "division": within_division(Penalty.division_code)},
+    sorts={"decided_at": Penalty.decided_at, "amount_yuan": Penalty.amount_yuan, "decision_no": Penalty.decision_no,
+           "id": Penalty.id},
+    labels={"decided_at": "决定日期", "amount_yuan": "罚款金额", "decision_no": "文号"},
+    default_sort=("-decided_at",),
+)
+
+BLACKLIST = ListSpec(
+    model=BlacklistEntry, query=BlacklistQuery,
+    filters={"active": lambda v: BlacklistEntry.removed_at.is_(None) if v else BlacklistEntry.removed_at.is_not(None),
+             "division": within_division(BlacklistEntry.division_code), "unit_id": eq(BlacklistEntry.unit_id)},
+    sorts={"listed_at": BlacklistEntry.listed_at, "removed_at": BlacklistEntry.removed_at, "id": BlacklistEntry.id},
+    labels={"listed_at": "列入日期", "removed_at": "移出日期"},
+    default_sort=("-listed_at",),
+)
+
+
+def unit_names(db: Session, rows: list[Any]) -> dict[int, str]:
     ids = {r.unit_id for r in rows}
-    names = dict(db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all()) if ids else {}
-    return [{c.key: getattr(r, c.key) for c in model.__table__.columns} | {"unit_name": names.get(r.unit_id, "")}
-            for r in rows]
+    return dict(db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all()) if ids else {}
 
 
-def list_plans(db: Session, *, principal: Principal, params: PageParams, year: int | None = None) -> tuple[list[InspectionPlan], int]:
-    stmt = scoped(principal, InspectionPlan).order_by(InspectionPlan.year.desc(), InspectionPlan.division_code)
-    if year:
-        stmt = stmt.where(InspectionPlan.year == year)
-    return paginate(db, stmt, params)
+def with_units(db: Session, rows: list[Any], out: type[Any]) -> list[Any]:
+    """Response models of ``rows`` with the unit's name."""
+    names = unit_names(db, rows)
+    return [out.model_validate(r).model_copy(update={"unit_name": names.get(r.unit_id, "")}) for r in rows]
 
 
 def get_plan(db: Session, *, principal: Principal, plan_id: int) -> InspectionPlan:
@@ -35,8 +92,8 @@ def get_plan(db: Session, *, principal: Principal, plan_id: int) -> InspectionPl
 
 def plan_summary(db: Session, *, principal: Principal, plan_id: int) -> dict[str, Any]:
     plan = get_plan(db, principal=principal, plan_id=plan_id)
-    months = Counter()
-    done = Counter()
+    months: Counter[int] = Counter()
+    done: Counter[int] = Counter()
     for d, finished in db.execute(scoped(principal, PlannedInspection).with_only_columns(
             PlannedInspection.planned_date, PlannedInspection.done_inspection_id)
             .where(PlannedInspection.plan_id == plan.id)).all():
@@ -45,48 +102,16 @@ def plan_summary(db: Session, *, principal: Principal, plan_id: int) -> dict[str
     return {"plan": plan, "by_month": [{"month": m, "planned": months[m], "done": done[m]} for m in range(1, 13)]}
 
 
-def plan_items(db: Session, *, principal: Principal, params: PageParams, plan_id: int, month: int | None = None,
-               unit_id: int | None = None, division: str | None = None) -> tuple[list[dict[str, Any]], int]:
+def plan_items(db: Session, *, principal: Principal, plan_id: int, query: PlanItemQuery) -> dict[str, Any]:
     plan = get_plan(db, principal=principal, plan_id=plan_id)
-    stmt = (scoped(principal, PlannedInspection).where(PlannedInspection.plan_id == plan.id)
-            .order_by(PlannedInspection.planned_date, PlannedInspection.unit_id, PlannedInspection.sequence))
-    if month:
-        from datetime import date
-
-        start = date(plan.year, month, 1)
-        end = date(plan.year + 1, 1, 1) if month == 12 else date(plan.year, month + 1, 1)
-        stmt = stmt.where(PlannedInspection.planned_date >= start, PlannedInspection.planned_date < end)
-    if unit_id:
-        stmt = stmt.where(PlannedInspection.unit_id == unit_id)
-    if division:
-        stmt = stmt.where(within(PlannedInspection.division_code, division))
-    items, total = paginate(db, stmt, params)
-    return _with_units(db, items, PlannedInspection), total
+    base = select(PlannedInspection).where(PlannedInspection.plan_id == plan.id)
+    return plan_items_spec(plan).page(db, principal, query, base=base,
+                                      out=lambda rows: with_units(db, rows, PlanItemOut))
 
 
-def list_penalties(db: Session, *, principal: Principal, params: PageParams, unit_id: int | None = None,
-                   division: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    stmt = scoped(principal, Penalty).order_by(Penalty.decided_at.desc(), Penalty.id.desc())
-    if unit_id:
-        stmt = stmt.where(Penalty.unit_id == unit_id)
-    if division:
-        stmt = stmt.where(within(Penalty.division_code, division))
-    items, total = paginate(db, stmt, params)
-    return _with_units(db, items, Penalty), total
+def penalties(db: Session, *, principal: Principal, query: PenaltyQuery) -> dict[str, Any]:
+    return PENALTIES.page(db, principal, query, out=lambda rows: with_units(db, rows, PenaltyOut))
 
 
-def list_blacklist(db: Session, *, principal: Principal, params: PageParams, active: bool | None = None,
-                   division: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    stmt = scoped(principal, BlacklistEntry).order_by(BlacklistEntry.listed_at.desc(), BlacklistEntry.id.desc())
-    if active is True:
-        stmt = stmt.where(BlacklistEntry.removed_at.is_(None))
-    elif active is False:
-        stmt = stmt.where(BlacklistEntry.removed_at.is_not(None))
-    if division:
-        stmt = stmt.where(within(BlacklistEntry.division_code, division))
-    items, total = paginate(db, stmt, params)
-    return _with_units(db, items, BlacklistEntry), total
-
-
-def decorate_one(db: Session, row: Any) -> dict[str, Any]:
-    return _with_units(db, [row], type(row))[0]
+def blacklist(db: Session, *, principal: Principal, query: BlacklistQuery) -> dict[str, Any]:
+    return BLACKLIST.page(db, principal, query, out=lambda rows: with_units(db, rows, BlacklistOut))

@@ -7,19 +7,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
-from yingji.core.api import ERROR_RESPONSES, Page, PageParams
+from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.auth import Principal, get_db, requires
 from yingji.enforcement import actions, service
 from yingji.enforcement.schemas import (
     BlacklistIn,
     BlacklistOut,
+    BlacklistQuery,
     BlacklistRemoveIn,
     PenaltyIn,
     PenaltyOut,
+    PenaltyQuery,
     PlanGenerateIn,
     PlanItemOut,
+    PlanItemQuery,
     PlanLinkIn,
     PlanOut,
+    PlanQuery,
     PlanSummaryOut,
 )
 
@@ -31,19 +35,11 @@ Writer = Annotated[Principal, Depends(requires("enforcement:write"))]
 PlanId = Annotated[int, Path(ge=1, le=2**31 - 1, description="检查计划 ID")]
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1, description="计划检查 ID")]
 EntryId = Annotated[int, Path(ge=1, le=2**31 - 1, description="黑名单记录 ID")]
-DivisionQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
-UnitQ = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-
-
-def _page(items: Any, total: int, params: PageParams) -> dict[str, Any]:
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
 
 
 @router.get("/plans", response_model=Page[PlanOut], summary="年度执法检查计划列表")
-def list_plans(principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
-               year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Any:
-    items, total = service.list_plans(db, principal=principal, params=params, year=year)
-    return _page(items, total, params)
+def list_plans(principal: Reader, db: Db, query: Annotated[PlanQuery, Query()]) -> Any:
+    return service.PLANS.page(db, principal, query)
 
 
 @router.post("/plans", response_model=PlanOut, status_code=201, summary="按单位风险等级生成年度执法检查计划")
@@ -57,47 +53,37 @@ def get_plan(plan_id: PlanId, principal: Reader, db: Db) -> Any:
 
 
 @router.get("/plans/{plan_id}/items", response_model=Page[PlanItemOut], summary="计划检查明细（日历）")
-def plan_items(plan_id: PlanId, principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
-               month: Annotated[int | None, Query(ge=1, le=12)] = None, unit_id: UnitQ = None,
-               division: DivisionQ = None) -> Any:
-    items, total = service.plan_items(db, principal=principal, params=params, plan_id=plan_id, month=month,
-                                      unit_id=unit_id, division=division)
-    return _page(items, total, params)
+def plan_items(plan_id: PlanId, principal: Reader, db: Db, query: Annotated[PlanItemQuery, Query()]) -> Any:
+    return service.plan_items(db, principal=principal, plan_id=plan_id, query=query)
 
 
 @router.post("/plan-items/{item_id}/inspection", response_model=PlanItemOut,
              summary="将检查记录关联到计划检查（计划完成）")
 def link_inspection(item_id: ItemId, body: PlanLinkIn, principal: Writer, db: Db) -> Any:
     item = actions.link_inspection(db, principal, item_id, body.inspection_id)
-    return service.decorate_one(db, item)
+    return service.with_units(db, [item], PlanItemOut)[0]
 
 
 @router.get("/penalties", response_model=Page[PenaltyOut], summary="行政处罚列表")
-def list_penalties(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], unit_id: UnitQ = None,
-                   division: DivisionQ = None) -> Any:
-    items, total = service.list_penalties(db, principal=principal, params=params, unit_id=unit_id,
-                                          division=division)
-    return _page(items, total, params)
+def list_penalties(principal: Reader, db: Db, query: Annotated[PenaltyQuery, Query()]) -> Any:
+    return service.penalties(db, principal=principal, query=query)
 
 
 @router.post("/penalties", response_model=PenaltyOut, status_code=201, summary="登记行政处罚")
 def record_penalty(body: PenaltyIn, principal: Writer, db: Db) -> Any:
-    return service.decorate_one(db, actions.record_penalty(db, principal, body))
+    return service.with_units(db, [actions.record_penalty(db, principal, body)], PenaltyOut)[0]
 
 
 @router.get("/blacklist", response_model=Page[BlacklistOut], summary="安全生产失信黑名单")
-def list_blacklist(principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
-                   active: Annotated[bool | None, Query(description="true = 仍在名单中")] = None,
-                   division: DivisionQ = None) -> Any:
-    items, total = service.list_blacklist(db, principal=principal, params=params, active=active, division=division)
-    return _page(items, total, params)
+def list_blacklist(principal: Reader, db: Db, query: Annotated[BlacklistQuery, Query()]) -> Any:
+    return service.blacklist(db, principal=principal, query=query)
 
 
 @router.post("/blacklist", response_model=BlacklistOut, status_code=201, summary="列入黑名单")
 def blacklist_add(body: BlacklistIn, principal: Writer, db: Db) -> Any:
-    return service.decorate_one(db, actions.blacklist_add(db, principal, body))
+    return service.with_units(db, [actions.blacklist_add(db, principal, body)], BlacklistOut)[0]
 
 
 @router.post("/blacklist/{entry_id}/removal", response_model=BlacklistOut, summary="移出黑名单（须填写原因）")
 def blacklist_remove(entry_id: EntryId, body: BlacklistRemoveIn, principal: Writer, db: Db) -> Any:
-    return service.decorate_one(db, actions.blacklist_remove(db, principal, entry_id, body))
+    return service.with_units(db, [actions.blacklist_remove(db, principal, entry_id, body)], BlacklistOut)[0]

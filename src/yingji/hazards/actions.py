@@ -1,30 +1,45 @@
-"""Every write of the hazards domain: inspections, hazards, transitions, plans, listings, attachments.
+"""Every write of the hazards domain: inspections, hazards, transitions, plans, listings, escalation.
 
-Each public function is one action: one transaction (``atomic``), an audit record per changed
-entity, events (with ``unit_id`` in the payload) published after commit.
+Each public function is one action: permission checked, one transaction (``atomic``), an audit
+record per changed entity, events (with ``unit_id`` in the payload) published after commit.
+
+Field ownership (who may set what): the rectification deadline (整改期限) of a hazard is the
+supervising government's. An enterprise may propose one only while the hazard has none (its
+first deadline, at most ``enterprise_max_deadline_days`` ahead); after that only government
+users set or move it, and an enterprise's plan time limit must not pass it. 挂牌督办, 摘牌,
+confirmation, acceptance, rejection and closure are government acts.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core import audit, events
+from yingji.core import audit, events, hooks
 from yingji.core.auth import Principal
+from yingji.core.city import city_profile
 from yingji.core.db import atomic, utcnow
+from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from yingji.core.scope import division_level, get_scoped
+from yingji.core.scope import division_level, get_scoped, scoped
+from yingji.core.timeutil import to_local
 from yingji.hazards.catalog import default_tier_config, load_checklists
-from yingji.hazards.escalation import SUPERVISION_LABELS
+from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config, evaluate
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
 from yingji.hazards.schemas import HazardIn, InspectionIn, LiftIn, ListingIn, PlanIn, TransitionIn
-from yingji.risk.models import Unit
+from yingji.units.models import Unit
+
+# Hook sent inside record_inspection when the inspection completes a planned enforcement visit:
+# the enforcement domain (above this one) validates and marks the visit (see core.hooks).
+INSPECTION_RECORDED_HOOK = "hazards.inspection_recorded"
+RECIPIENT_LABELS = {"unit": "生产经营单位", "supervisor": "行业监管部门", "county_safety_office": "县级安委办",
+                    "city_safety_office": "市安委办"}
 
 GOVERNMENT_ACTIONS = {"confirm", "accept", "reject", "close"}
 LEVEL_RANK = {"county": 1, "city": 2, "province": 3}  # who may lift: a user at the listing's level or above
@@ -37,6 +52,11 @@ UPLOAD_TYPES = {  # content type -> (extension, magic prefixes)
     "image/webp": (".webp", (b"RIFF",)),
     "application/pdf": (".pdf", (b"%PDF-",)),
 }
+
+
+def hazard_code(at: datetime, hazard_id: int) -> str:
+    """The hazard number: YH + local year of discovery/report + 6-digit id (e.g. YH2026000123)."""
+    return f"YH{to_local(at).year}{hazard_id:06d}"
 
 
 def snapshot(h: Hazard) -> dict[str, Any]:
@@ -71,7 +91,7 @@ def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, descri
                discovered_at=discovered_at or now, synthetic=False)
     db.add(h)
     db.flush()
-    h.code = f"YH{now.year}{h.id:06d}"
+    h.code = hazard_code(now, h.id)
     db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, from_state=None,
                             to_state="reported", action="report", actor=actor.username, reason=None, at=now))
     audit.record(db, actor, "hazard.reported", "hazard", h.id, division_code=h.division_code, after=snapshot(h))
@@ -80,8 +100,37 @@ def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, descri
     return h
 
 
+def _enterprise_first_deadline(actor: Principal, deadline: datetime | None, field: str = "deadline") -> None:
+    """An enterprise may propose a hazard's first deadline, within the configured horizon."""
+    if actor.unit_id is None or deadline is None:
+        return
+    horizon = default_escalation_config().enterprise_max_deadline_days
+    if deadline > utcnow() + timedelta(days=horizon):
+        raise ValidationFailed(f"企业提出的整改期限不能晚于 {horizon} 天之后（更长期限须由监管部门设定）", field=field)
+
+
+def _set_deadline(actor: Principal, h: Hazard, deadline: datetime, field: str = "deadline") -> None:
+    """Set or move the official deadline: government users always; an enterprise only the first one."""
+    if actor.unit_id is not None:
+        if h.deadline is not None and deadline != h.deadline:
+            raise Forbidden("整改期限由监管部门设定，企业用户不能修改", field=field)
+        _enterprise_first_deadline(actor, deadline, field)
+    h.deadline = deadline
+
+
+def _plan_within_deadline(actor: Principal, h: Hazard, plan: dict[str, Any], field: str = "plan.deadline") -> None:
+    """An enterprise's plan time limit (五到位 “时限”) may not pass the official deadline."""
+    if actor.unit_id is None or h.deadline is None or not plan.get("deadline"):
+        return
+    proposed = datetime.fromisoformat(str(plan["deadline"]))
+    if proposed > h.deadline:
+        raise ValidationFailed(f"整改方案的时限不能晚于监管部门设定的整改期限（{to_local(h.deadline):%Y-%m-%d %H:%M}）",
+                               field=field)
+
+
 def report_hazard(db: Session, actor: Principal, data: HazardIn) -> Hazard:
     actor.require("hazards:write")
+    _enterprise_first_deadline(actor, data.deadline)
     with atomic(db):
         unit = _unit(db, actor, data.unit_id)
         if data.inspection_id is not None:
@@ -112,31 +161,22 @@ def record_inspection(db: Session, actor: Principal, data: InspectionIn) -> tupl
                 default_tier_config().tier(it.tier)
             items.append({"code": it.code, "text": ref.text, "result": it.result, "note": it.note,
                           "tier": (it.tier or ref.suggested_tier) if it.result == "fail" else None})
-        planned = None
-        if data.planned_inspection_id is not None:
-            from yingji.enforcement.models import PlannedInspection
-
-            planned = get_scoped(db, actor, PlannedInspection, data.planned_inspection_id, what="计划检查")
-            if planned.unit_id != unit.id:
-                raise ValidationFailed("计划检查不属于该单位", field="planned_inspection_id")
-            if data.kind != "department":
-                raise ValidationFailed("年度执法检查计划只能由部门检查完成，企业自查不能关联", field="planned_inspection_id")
-            if planned.done_inspection_id is not None:
-                raise Conflict("该计划检查已关联检查记录", field="planned_inspection_id")
+        if data.planned_inspection_id is not None and data.kind != "department":
+            raise ValidationFailed("年度执法检查计划只能由部门检查完成，企业自查不能关联", field="planned_inspection_id")
+        _enterprise_first_deadline(actor, data.deadline)
         insp = Inspection(unit_id=unit.id, division_code=unit.division_code, kind=data.kind,
                           inspector=data.inspector, department=data.department or "",
                           industry=unit.industry, items=items, failed_count=sum(i["result"] == "fail" for i in items),
-                          inspected_at=data.inspected_at, planned_inspection_id=data.planned_inspection_id,
+                          inspected_at=data.inspected_at, planned_inspection_id=None,
                           notes=data.notes, created_by=actor.username)
         db.add(insp)
         db.flush()
-        if planned is not None:
-            planned.done_inspection_id = insp.id
-            audit.record(db, actor, "planned_inspection.done", "planned_inspection", planned.id,
-                         division_code=planned.division_code, after={"inspection_id": insp.id})
-            events.emit(db, "planned_inspection.done", division_code=planned.division_code, actor=actor.username,
-                        summary=f"计划检查 #{planned.id} 已完成",
-                        payload={"item_id": planned.id, "unit_id": planned.unit_id, "inspection_id": insp.id})
+        if data.planned_inspection_id is not None:
+            handled = hooks.send(db, actor, INSPECTION_RECORDED_HOOK, inspection=insp,
+                                 planned_inspection_id=data.planned_inspection_id)
+            if not handled:
+                raise ValidationFailed("本平台未启用年度执法检查计划，不能关联计划检查", field="planned_inspection_id")
+            insp.planned_inspection_id = data.planned_inspection_id
         audit.record(db, actor, "inspection.recorded", "inspection", insp.id, division_code=insp.division_code,
                      after={"unit_id": unit.id, "kind": insp.kind, "failed": insp.failed_count,
                             "planned_inspection_id": insp.planned_inspection_id})
@@ -168,12 +208,13 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
         target = next_state(h.state, body.action, tier_requires_plan=tier.requires_plan, plan=plan,
                             reason=body.reason)
         now = utcnow()
-        if body.plan is not None:
-            h.plan = plan
         if body.deadline is not None:
-            h.deadline = body.deadline
+            _set_deadline(actor, h, body.deadline)
         elif target == "rectifying" and h.deadline is None and plan.get("deadline"):
-            h.deadline = datetime.fromisoformat(str(plan["deadline"]))
+            _set_deadline(actor, h, datetime.fromisoformat(str(plan["deadline"])), field="plan.deadline")
+        if body.plan is not None:
+            _plan_within_deadline(actor, h, plan)
+            h.plan = plan
         from_state = h.state
         h.state = target
         h.updated_at = now
@@ -203,9 +244,11 @@ def update_plan(db: Session, actor: Principal, hazard_id: int, plan: PlanIn) -> 
         before = snapshot(h)
         merged = dict(h.plan or {})
         merged.update(_plan_json(plan))
+        if plan.deadline is not None and h.state in ("reported", "confirmed") and (
+                actor.unit_id is None or h.deadline is None):
+            _set_deadline(actor, h, plan.deadline, field="deadline")
+        _plan_within_deadline(actor, h, merged, field="deadline")
         h.plan = merged
-        if plan.deadline is not None and h.state in ("reported", "confirmed"):
-            h.deadline = plan.deadline
         h.updated_at = utcnow()
         audit.record(db, actor, "hazard.plan_updated", "hazard", h.id, division_code=h.division_code,
                      before=before, after=snapshot(h))
@@ -309,6 +352,95 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
                     summary=f"隐患 {h.code} 摘牌：{SUPERVISION_LABELS[listing.level]}（{listing.notice_no}）",
                     payload=_payload(h, level=listing.level, listing_id=listing.id, reason=body.reason))
     return listing
+
+
+# --- overdue escalation (逾期提醒、自动挂牌督办) ------------------------------------------------------
+
+def _may_escalate(actor: Principal) -> None:
+    """The city-wide run is the city's (or the platform's own scheduled job): not a county's, not an enterprise's."""
+    actor.require("hazards:write")
+    if actor.via == "system":
+        return
+    if actor.unit_id is not None or division_level(actor.scope_code) not in ("city", "province"):
+        raise Forbidden("逾期检查与自动升级须由市级监管用户运行（日常由定时任务 yingji hazards escalate 执行）")
+
+
+def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated: bool = False,
+                     allow_simulated: bool = True) -> dict[str, Any]:
+    """Evaluate every open hazard in the actor's jurisdiction at ``now`` and apply the due steps.
+
+    The steps (mark overdue, notify, list for county then city supervision) come from the pure
+    :func:`yingji.hazards.escalation.evaluate`; each applied step's key is recorded on the hazard,
+    so re-running at the same ``now`` changes nothing. Listings name the real safety committee
+    office of the hazard's county (or the city's), from the city profile. A ``simulated`` clock
+    (a drill, a test) is accepted only where the installation allows it (``YINGJI_CLOCK_OVERRIDE``
+    for the API; the operator's CLI always may).
+    """
+    _may_escalate(actor)
+    if simulated and not allow_simulated:
+        raise ValidationFailed("不能指定 now：模拟时间只在演练/测试环境开放（YINGJI_CLOCK_OVERRIDE）", field="now")
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValidationFailed("now 必须带时区", field="now")
+    cfg = default_escalation_config()
+    profile = city_profile()
+    summary: dict[str, Any] = {"now": now, "checked": 0, "overdue_marked": 0, "notified": 0, "county_listed": 0,
+                               "city_listed": 0, "hazard_ids": []}
+    with atomic(db):
+        stmt = (scoped(actor, Hazard).where(Hazard.state.in_(sorted(cfg.escalating_states)),
+                                            Hazard.deadline.is_not(None), Hazard.deadline < now)
+                .order_by(Hazard.id))
+        county_names: dict[str, str] = {}
+        for h in db.execute(stmt).scalars().all():
+            summary["checked"] += 1
+            steps = evaluate({"state": h.state, "tier": h.tier, "deadline": h.deadline,
+                              "supervision_level": h.supervision_level, "overdue_marked": h.overdue,
+                              "applied": frozenset(h.applied_steps or [])}, now, config=cfg)
+            if not steps:
+                continue
+            before = snapshot(h)
+            applied = list(h.applied_steps or [])
+            for step in steps:
+                recipients = ",".join(RECIPIENT_LABELS.get(r, r) for r in step.recipients)
+                if step.kind == "mark_overdue":
+                    h.overdue = True
+                    summary["overdue_marked"] += 1
+                    events.emit(db, "hazard.overdue", division_code=h.division_code, actor=actor.username,
+                                summary=f"隐患 {h.code} 逾期 {step.days_overdue} 天",
+                                payload=_payload(h, days_overdue=step.days_overdue))
+                elif step.kind == "notify":
+                    _notice(db, h, "overdue", recipients, step.message, now)
+                    summary["notified"] += 1
+                    events.emit(db, "hazard.overdue_notified", division_code=h.division_code, actor=actor.username,
+                                summary=f"隐患 {h.code} 逾期提醒已发送：{recipients}",
+                                payload=_payload(h, days_overdue=step.days_overdue, recipients=recipients))
+                else:
+                    level = "county" if step.kind == "list_county" else "city"
+                    county = h.division_code[:6]
+                    if county not in county_names:
+                        division = db.get(Division, county)
+                        county_names[county] = division.name if division else ""
+                    prefix = profile.notice_prefix(level, county_names[county])
+                    db.add(SupervisionListing(
+                        hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, level=level,
+                        listed_by=profile.safety_office(level, county_names[county]),
+                        notice_no=f"{prefix}〔{to_local(now).year}〕{h.id}号",
+                        deadline=now + timedelta(days=cfg.automatic_listing_days), reason=step.message,
+                        automatic=True, actor=actor.username, listed_at=now))
+                    if level == "city" or h.supervision_level is None:
+                        h.supervision_level = level
+                    h.listed_at = now
+                    _notice(db, h, "listing", recipients, step.message, now)
+                    summary[f"{level}_listed"] += 1
+                    events.emit(db, "hazard.escalated", division_code=h.division_code, actor=actor.username,
+                                summary=f"隐患 {h.code} 逾期升级：{SUPERVISION_LABELS[level]}",
+                                payload=_payload(h, level=level, days_overdue=step.days_overdue))
+                applied.append(step.key)
+            h.applied_steps = applied
+            summary["hazard_ids"].append(h.id)
+            audit.record(db, actor, "hazard.escalated", "hazard", h.id, division_code=h.division_code,
+                         before=before, after=snapshot(h) | {"steps": [s.key for s in steps], "now": now.isoformat()})
+        db.flush()
+    return summary
 
 
 def _sniff(content: bytes, content_type: str) -> bool:

@@ -15,12 +15,11 @@ console = Console()
 @app.command("escalate")
 def escalate(now: Annotated[str | None, typer.Option(help="模拟当前时间（ISO 8601，须带时区），默认现在")] = None) -> None:
     """逾期检查：标记逾期、发送提醒、按规则自动县级 / 市级挂牌督办（可重复运行，幂等）。"""
-    import yingji.models  # noqa: F401  (complete metadata for foreign keys)
     from yingji.config import get_settings
     from yingji.core.auth import system_principal
     from yingji.core.db import Database, utcnow
     from yingji.core.errors import YingjiError
-    from yingji.hazards.jobs import run_escalation
+    from yingji.hazards.actions import escalate_overdue
 
     try:
         at = datetime.fromisoformat(now) if now else utcnow()
@@ -34,7 +33,7 @@ def escalate(now: Annotated[str | None, typer.Option(help="模拟当前时间（
     database = Database(settings.sqlalchemy_url)
     try:
         with database.session() as db:
-            out = run_escalation(db, at, actor=system_principal(settings.city_code, "escalation"))
+            out = escalate_overdue(db, system_principal(settings.city_code, "escalation"), at)
     except YingjiError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from None

@@ -17,16 +17,16 @@ outside ``escalating_states`` (default: 待验收, 已验收, 已销号) never e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
+from yingji.core.timeutil import fmt_local
 from yingji.hazards.catalog import TierConfig, default_tier_config
 from yingji.hazards.lifecycle import STATES
 
@@ -45,7 +45,6 @@ __all__ = [
 STEP_KINDS: tuple[str, ...] = ("mark_overdue", "notify", "list_county", "list_city")
 SUPERVISION_LEVELS: tuple[str | None, ...] = (None, "county", "city")
 SUPERVISION_LABELS = {None: "未挂牌", "county": "县级挂牌督办", "city": "市级挂牌督办"}
-_CST = timezone(timedelta(hours=8), "CST")  # Beijing time for messages (no DST in China)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +91,8 @@ class EscalationRule:
 class EscalationConfig:
     escalating_states: frozenset[str]
     rules: tuple[EscalationRule, ...]
+    enterprise_max_deadline_days: int = 365  # how far ahead an enterprise may propose a first deadline
+    automatic_listing_days: int = 30  # time limit of an automatic 挂牌督办 notice
 
 
 def _bad(msg: str) -> ValidationFailed:
@@ -99,14 +100,7 @@ def _bad(msg: str) -> ValidationFailed:
 
 
 def load_escalation_config(path: str | Path | None = None) -> EscalationConfig:
-    if path is None:
-        text = resources.files("yingji.hazards").joinpath("config/escalation.json").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _bad(f"JSON 格式错误：{exc}") from None
+    raw = read_config("yingji.hazards", "escalation.json", path)
     states = frozenset(str(s) for s in raw.get("escalating_states", []))
     if not states <= set(STATES):
         raise _bad(f"未知状态 {'、'.join(sorted(states - set(STATES)))}")
@@ -124,7 +118,13 @@ def load_escalation_config(path: str | Path | None = None) -> EscalationConfig:
                                     tuple(str(x) for x in r.get("recipients", [])), str(r.get("message", ""))))
     if len({r.key for r in rules}) != len(rules):
         raise _bad("规则 key 重复")
-    return EscalationConfig(states, tuple(rules))
+    limits = {}
+    for name, default in (("enterprise_max_deadline_days", 365), ("automatic_listing_days", 30)):
+        value = raw.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _bad(f"{name} 必须是正整数")
+        limits[name] = value
+    return EscalationConfig(states, tuple(rules), **limits)
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +201,7 @@ def evaluate(
     if f.supervision_level == "city":
         done.add("kind:list_city")
 
-    deadline_text = f.deadline.astimezone(_CST).strftime("%Y-%m-%d %H:%M")
+    deadline_text = fmt_local(f.deadline)
     steps: list[EscalationStep] = []
     for rule in cfg.rules:
         threshold = rule.threshold(tier.key)

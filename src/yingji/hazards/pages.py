@@ -10,9 +10,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from yingji.core import hooks
 from yingji.core.auth import Principal, get_db, optional_principal
-from yingji.core.scope import division_level
+from yingji.core.errors import YingjiError
+from yingji.core.scope import division_level, get_scoped
 from yingji.hazards import service
+from yingji.units.models import Unit
 from yingji.web.pages import login_redirect
 from yingji.web.templating import add_template_dir, render
 
@@ -54,22 +57,20 @@ def hazard_page(request: Request, principal: MaybePrincipal,
                   hazard_id=hazard_id, catalog=service.catalog(), flags=_flags(principal))
 
 
+# Read hook: an upper domain (enforcement) describes the planned visit an inspection form completes.
+PLANNED_VISIT_HOOK = "hazards.inspection_form_planned_visit"
+
+
 def _prefill(db: Session, principal: Principal, unit_id: int | None,
              planned_id: int | None) -> dict[str, Any]:
     """The unit (and planned enforcement visit) the form opens with, if in the user's jurisdiction."""
-    from yingji.core.errors import YingjiError
-    from yingji.core.scope import get_scoped
-    from yingji.enforcement.models import PlannedInspection
-    from yingji.risk.models import Unit
-
     out: dict[str, Any] = {"unit": None, "planned": None}
     try:
         if planned_id is not None:
-            p = get_scoped(db, principal, PlannedInspection, planned_id, what="计划检查")
-            out["planned"] = {"id": p.id, "unit_id": p.unit_id, "planned_date": p.planned_date.isoformat(),
-                              "sequence": p.sequence, "plan_id": p.plan_id, "month": p.planned_date.month,
-                              "done_inspection_id": p.done_inspection_id}
-            unit_id = p.unit_id
+            planned = hooks.collect(db, principal, PLANNED_VISIT_HOOK, planned_inspection_id=planned_id)
+            if planned:
+                out["planned"] = planned[0]
+                unit_id = planned[0]["unit_id"]
         if unit_id is not None:
             u = get_scoped(db, principal, Unit, unit_id, what="生产经营单位")
             out["unit"] = {"id": u.id, "name": u.name, "credit_code": u.credit_code, "industry": u.industry,

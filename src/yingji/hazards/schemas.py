@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from yingji.core.schemas import LongText, Out, ShortText, Strict
+from yingji.core.listing import ListQuery
+from yingji.core.schemas import Deadline, LongText, OccurredAt, Out, QueryTime, ShortText, Strict
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -24,7 +25,7 @@ class PlanIn(Strict):
     funds: Annotated[float, Field(ge=0, le=1e9)] | None = None
     funds_unit: Literal["元", "万元"] | None = None
     materials: LongText | None = None
-    deadline: AwareDatetime | None = None
+    deadline: Deadline | None = None
     responsible_person: ShortText | None = None
     responsible_phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\-() ]{3,32}$")] | None = None
     contingency_plan: LongText | None = None
@@ -38,24 +39,30 @@ class HazardIn(Strict):
     tier: Key
     inspection_id: Id | None = None
     checklist_item_code: ItemCode | None = None
-    deadline: AwareDatetime | None = None
+    deadline: Deadline | None = None
     lon: Annotated[float, Field(ge=73, le=136)] | None = None
     lat: Annotated[float, Field(ge=3, le=54)] | None = None
-    discovered_at: AwareDatetime | None = None
+    discovered_at: OccurredAt | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> HazardIn:
+        if self.deadline and self.discovered_at and self.deadline <= self.discovered_at:
+            raise ValueError("整改期限必须晚于发现时间")
+        return self
 
 
 class TransitionIn(Strict):
     action: Action
     reason: LongText | None = None
     plan: PlanIn | None = None
-    deadline: AwareDatetime | None = Field(default=None, description="整改期限（确认时可设定）")
+    deadline: Deadline | None = Field(default=None, description="整改期限（确认时由监管部门设定）")
 
 
 class ListingIn(Strict):
     level: Level
     listed_by: ShortText = Field(description="挂牌督办单位（政府或安委会办公室）")
     notice_no: ShortText = Field(description="限期整改通知文号")
-    deadline: AwareDatetime
+    deadline: Deadline
     reason: LongText = ""
 
 
@@ -74,7 +81,7 @@ class LiftIn(Strict):
 
 
 class EscalationRunIn(Strict):
-    now: AwareDatetime | None = Field(default=None, description="模拟当前时间（默认为服务器当前时间）")
+    now: QueryTime | None = Field(default=None, description="模拟当前时间（仅演练/测试环境开放；默认为服务器当前时间）")
 
 
 class InspectionItemIn(Strict):
@@ -91,11 +98,17 @@ class InspectionIn(Strict):
     kind: Literal["self", "department"]
     inspector: ShortText
     department: ShortText | None = None
-    inspected_at: AwareDatetime
+    inspected_at: OccurredAt
     items: Annotated[list[InspectionItemIn], Field(max_length=200)] = []
     notes: LongText = ""
     planned_inspection_id: Id | None = None
-    deadline: AwareDatetime | None = Field(default=None, description="由不合格项生成的隐患的整改期限")
+    deadline: Deadline | None = Field(default=None, description="由不合格项生成的隐患的整改期限")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> InspectionIn:
+        if self.deadline and self.deadline <= self.inspected_at:
+            raise ValueError("整改期限必须晚于检查时间")
+        return self
 
     @field_validator("items")
     @classmethod
@@ -104,6 +117,52 @@ class InspectionIn(Strict):
         if len(set(codes)) != len(codes):
             raise ValueError("检查项重复")
         return items
+
+
+# --- list queries ---------------------------------------------------------------------------------
+
+DivisionFilter = Annotated[str | None, Field(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
+KeyFilter = Annotated[str | None, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+IdFilter = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
+
+
+class HazardQuery(ListQuery):
+    state: Literal["reported", "confirmed", "rectifying", "submitted", "accepted", "closed"] | None = None
+    tier: KeyFilter = None
+    overdue: bool | None = None
+    supervision_level: Annotated[Literal["county", "city", "none"] | None,
+                                 Field(description="督办级别（none = 未挂牌）")] = None
+    industry: KeyFilter = None
+    division: DivisionFilter = None
+    unit_id: IdFilter = None
+    q: Annotated[str | None, Field(max_length=100, description="标题、编号或描述包含")] = None
+    since: Annotated[QueryTime | None, Field(description="发现时间起（含），带时区")] = None
+    until: Annotated[QueryTime | None, Field(description="发现时间止（不含），带时区")] = None
+
+
+class InspectionQuery(ListQuery):
+    unit_id: IdFilter = None
+    division: DivisionFilter = None
+    kind: Literal["self", "department"] | None = None
+    since: Annotated[QueryTime | None, Field(description="检查时间起（含）")] = None
+    until: Annotated[QueryTime | None, Field(description="检查时间止（不含）")] = None
+
+
+class LedgerQuery(ListQuery):
+    level: Literal["county", "city"] | None = None
+    active: Annotated[bool | None, Field(description="true = 仍在督办，false = 已摘牌")] = None
+    division: DivisionFilter = None
+    since: Annotated[QueryTime | None, Field(description="挂牌时间起（含）")] = None
+    until: Annotated[QueryTime | None, Field(description="挂牌时间止（不含）")] = None
+    q: Annotated[str | None, Field(max_length=100, description="通知文号、隐患标题或编号包含")] = None
+
+
+class QuarterQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    year: Annotated[int | None, Field(ge=2000, le=2100)] = None
+    quarter: Annotated[int | None, Field(ge=1, le=4, description="默认本季度（本地时间）")] = None
+    division: DivisionFilter = None
 
 
 # --- out ---------------------------------------------------------------------------------------
@@ -145,6 +204,10 @@ class ListingOut(Out):
 
 
 class LedgerRowOut(ListingOut):
+    @classmethod
+    def listing_fields(cls) -> tuple[str, ...]:
+        return tuple(ListingOut.model_fields)
+
     hazard_code: str
     hazard_title: str
     hazard_state: str

@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.api import PageParams, paginate
 from yingji.core.auth import Principal
 from yingji.core.divisions import Division
 from yingji.core.errors import ValidationFailed
+from yingji.core.listing import ListSpec, before, contains, eq, since, within_division
 from yingji.core.scope import get_scoped, scoped, within
+from yingji.core.timeutil import local_tz
 from yingji.hazards.catalog import default_tier_config, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, allowed_actions, missing_plan_fields
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
-from yingji.risk.models import Unit
-
-CST = timezone(timedelta(hours=8), "CST")
-
-
-def industry_names() -> dict[str, str]:
-    try:
-        from yingji.risk.catalog import default_industries
-
-        return {i.code: i.name for i in default_industries()}
-    except Exception:  # pragma: no cover - catalog missing
-        return {}
+from yingji.hazards.schemas import HazardOut, HazardQuery, InspectionQuery, LedgerQuery, LedgerRowOut
+from yingji.units.catalog import industry_names
+from yingji.units.models import Unit
 
 
 def tier_label(key: str) -> str:
@@ -40,71 +31,47 @@ def tier_label(key: str) -> str:
     return key
 
 
-@dataclass
-class HazardFilters:
-    state: str | None = None
-    tier: str | None = None
-    overdue: bool | None = None
-    supervision_level: str | None = None
-    industry: str | None = None
-    division: str | None = None
-    unit_id: int | None = None
-    q: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+def _supervision(value: str) -> Any:
+    return Hazard.supervision_level.is_(None) if value == "none" else Hazard.supervision_level == value
 
 
-def _apply(stmt: Select[Any], f: HazardFilters) -> Select[Any]:
-    if f.state:
-        stmt = stmt.where(Hazard.state == f.state)
-    if f.tier:
-        stmt = stmt.where(Hazard.tier == f.tier)
-    if f.overdue is not None:
-        stmt = stmt.where(Hazard.overdue.is_(f.overdue))
-    if f.supervision_level == "none":
-        stmt = stmt.where(Hazard.supervision_level.is_(None))
-    elif f.supervision_level:
-        stmt = stmt.where(Hazard.supervision_level == f.supervision_level)
-    if f.industry:
-        stmt = stmt.where(Hazard.unit_id.in_(select(Unit.id).where(Unit.industry == f.industry)))
-    if f.division:
-        stmt = stmt.where(within(Hazard.division_code, f.division))
-    if f.unit_id:
-        stmt = stmt.where(Hazard.unit_id == f.unit_id)
-    if f.q:
-        stmt = stmt.where(Hazard.title.contains(f.q, autoescape=True) | Hazard.code.contains(f.q, autoescape=True)
-                          | Hazard.description.contains(f.q, autoescape=True))
-    if f.since:
-        stmt = stmt.where(Hazard.discovered_at >= f.since)
-    if f.until:
-        stmt = stmt.where(Hazard.discovered_at < f.until)
-    return stmt
+HAZARDS = ListSpec(
+    model=Hazard,
+    query=HazardQuery,
+    filters={"state": eq(Hazard.state), "tier": eq(Hazard.tier), "overdue": eq(Hazard.overdue),
+             "supervision_level": _supervision,
+             "industry": lambda v: Hazard.unit_id.in_(select(Unit.id).where(Unit.industry == v)),
+             "division": within_division(Hazard.division_code), "unit_id": eq(Hazard.unit_id),
+             "q": contains(Hazard.title, Hazard.code, Hazard.description),
+             "since": since(Hazard.discovered_at), "until": before(Hazard.discovered_at)},
+    sorts={"discovered_at": Hazard.discovered_at, "deadline": Hazard.deadline, "code": Hazard.code,
+           "state": Hazard.state, "tier": Hazard.tier, "updated_at": Hazard.updated_at, "id": Hazard.id},
+    labels={"discovered_at": "发现时间", "deadline": "整改期限", "code": "编号", "state": "状态", "tier": "分级",
+            "updated_at": "更新时间"},
+    default_sort=("-discovered_at",),
+)
 
 
-def decorate(db: Session, hazards: list[Hazard]) -> list[dict[str, Any]]:
-    """Hazards as dicts with the unit name, industry and Chinese labels."""
+def decorate(db: Session, hazards: list[Hazard]) -> list[HazardOut]:
+    """Hazards as response models with the unit name, industry and Chinese labels."""
     ids = {h.unit_id for h in hazards}
-    units = {u.id: u for u in db.execute(select(Unit).where(Unit.id.in_(ids))).scalars()} if ids else {}
+    units = {r.id: r for r in db.execute(select(Unit.id, Unit.name, Unit.industry)
+                                         .where(Unit.id.in_(ids)))} if ids else {}
     out = []
     for h in hazards:
-        d = {c.key: getattr(h, c.key) for c in Hazard.__table__.columns}
         u = units.get(h.unit_id)
-        d.update(unit_name=u.name if u else "", industry=u.industry if u else "", tier_label=tier_label(h.tier),
-                 state_label=STATE_LABELS.get(h.state, h.state))
-        out.append(d)
+        out.append(HazardOut.model_validate(h).model_copy(update={
+            "unit_name": u.name if u else "", "industry": u.industry if u else "", "tier_label": tier_label(h.tier),
+            "state_label": STATE_LABELS.get(h.state, h.state)}))
     return out
 
 
-def list_hazards(db: Session, *, principal: Principal, params: PageParams,
-                 filters: HazardFilters) -> tuple[list[dict[str, Any]], int]:
-    stmt = _apply(scoped(principal, Hazard), filters).order_by(Hazard.discovered_at.desc(), Hazard.id.desc())
-    items, total = paginate(db, stmt, params)
-    return decorate(db, items), total
+def list_hazards(db: Session, *, principal: Principal, query: HazardQuery) -> dict[str, Any]:
+    return HAZARDS.page(db, principal, query, out=lambda rows: decorate(db, rows))
 
 
-def all_hazards(db: Session, *, principal: Principal, filters: HazardFilters, limit: int = 100_000) -> list[dict[str, Any]]:
-    stmt = _apply(scoped(principal, Hazard), filters).order_by(Hazard.discovered_at.desc(), Hazard.id.desc())
-    return decorate(db, list(db.execute(stmt.limit(limit)).scalars()))
+def all_hazards(db: Session, *, principal: Principal, query: HazardQuery, limit: int = 100_000) -> list[HazardOut]:
+    return decorate(db, list(db.execute(HAZARDS.select(principal, query).limit(limit)).scalars()))
 
 
 def get_hazard(db: Session, *, principal: Principal, hazard_id: int) -> Hazard:
@@ -113,7 +80,7 @@ def get_hazard(db: Session, *, principal: Principal, hazard_id: int) -> Hazard:
 
 def hazard_detail(db: Session, *, principal: Principal, hazard_id: int) -> dict[str, Any]:
     h = get_hazard(db, principal=principal, hazard_id=hazard_id)
-    d = decorate(db, [h])[0]
+    d = decorate(db, [h])[0].model_dump()
     cfg = default_tier_config()
     tier = next((t for t in cfg.tiers if t.key == h.tier), None)
     requires = bool(tier and tier.requires_plan)
@@ -133,14 +100,16 @@ def hazard_detail(db: Session, *, principal: Principal, hazard_id: int) -> dict[
 
 # --- inspections ---------------------------------------------------------------------------------
 
-def list_inspections(db: Session, *, principal: Principal, params: PageParams, unit_id: int | None = None,
-                     division: str | None = None) -> tuple[list[Inspection], int]:
-    stmt = scoped(principal, Inspection).order_by(Inspection.inspected_at.desc(), Inspection.id.desc())
-    if unit_id:
-        stmt = stmt.where(Inspection.unit_id == unit_id)
-    if division:
-        stmt = stmt.where(within(Inspection.division_code, division))
-    return paginate(db, stmt, params)
+INSPECTIONS = ListSpec(
+    model=Inspection,
+    query=InspectionQuery,
+    filters={"unit_id": eq(Inspection.unit_id), "division": within_division(Inspection.division_code),
+             "kind": eq(Inspection.kind), "since": since(Inspection.inspected_at),
+             "until": before(Inspection.inspected_at)},
+    sorts={"inspected_at": Inspection.inspected_at, "failed_count": Inspection.failed_count, "id": Inspection.id},
+    labels={"inspected_at": "检查时间", "failed_count": "不合格项数"},
+    default_sort=("-inspected_at",),
+)
 
 
 def get_inspection(db: Session, *, principal: Principal, inspection_id: int) -> Inspection:
@@ -166,39 +135,23 @@ def catalog() -> dict[str, Any]:
 
 # --- ledger ----------------------------------------------------------------------------------------
 
-@dataclass
-class LedgerFilters:
-    level: str | None = None
-    active: bool | None = None
-    division: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    q: str | None = None
+LEDGER = ListSpec(
+    model=SupervisionListing,
+    query=LedgerQuery,
+    filters={"level": eq(SupervisionListing.level),
+             "active": lambda v: SupervisionListing.lifted_at.is_(None) if v else SupervisionListing.lifted_at.is_not(None),
+             "division": within_division(SupervisionListing.division_code),
+             "since": since(SupervisionListing.listed_at), "until": before(SupervisionListing.listed_at),
+             "q": lambda v: SupervisionListing.notice_no.contains(v.strip(), autoescape=True)
+             | SupervisionListing.hazard_id.in_(select(Hazard.id).where(contains(Hazard.title, Hazard.code)(v)))},
+    sorts={"listed_at": SupervisionListing.listed_at, "deadline": SupervisionListing.deadline,
+           "level": SupervisionListing.level, "notice_no": SupervisionListing.notice_no, "id": SupervisionListing.id},
+    labels={"listed_at": "挂牌时间", "deadline": "整改期限", "level": "督办级别", "notice_no": "通知文号"},
+    default_sort=("-listed_at",),
+)
 
 
-def _ledger_stmt(principal: Principal, f: LedgerFilters) -> Select[Any]:
-    stmt = scoped(principal, SupervisionListing).order_by(SupervisionListing.listed_at.desc(),
-                                                          SupervisionListing.id.desc())
-    if f.level:
-        stmt = stmt.where(SupervisionListing.level == f.level)
-    if f.active is True:
-        stmt = stmt.where(SupervisionListing.lifted_at.is_(None))
-    elif f.active is False:
-        stmt = stmt.where(SupervisionListing.lifted_at.is_not(None))
-    if f.division:
-        stmt = stmt.where(within(SupervisionListing.division_code, f.division))
-    if f.since:
-        stmt = stmt.where(SupervisionListing.listed_at >= f.since)
-    if f.until:
-        stmt = stmt.where(SupervisionListing.listed_at < f.until)
-    if f.q:
-        stmt = stmt.where(SupervisionListing.notice_no.contains(f.q, autoescape=True)
-                          | SupervisionListing.hazard_id.in_(select(Hazard.id).where(
-                              Hazard.title.contains(f.q, autoescape=True) | Hazard.code.contains(f.q, autoescape=True))))
-    return stmt
-
-
-def _ledger_rows(db: Session, listings: list[SupervisionListing]) -> list[dict[str, Any]]:
+def ledger_rows(db: Session, listings: list[SupervisionListing]) -> list[LedgerRowOut]:
     hids = {x.hazard_id for x in listings}
     hazards = {h.id: h for h in db.execute(select(Hazard).where(Hazard.id.in_(hids))).scalars()} if hids else {}
     uids = {x.unit_id for x in listings}
@@ -206,34 +159,33 @@ def _ledger_rows(db: Session, listings: list[SupervisionListing]) -> list[dict[s
     rows = []
     for x in listings:
         h, u = hazards.get(x.hazard_id), units.get(x.unit_id)
-        d = {c.key: getattr(x, c.key) for c in SupervisionListing.__table__.columns}
-        d.update(hazard_code=h.code if h else "", hazard_title=h.title if h else "",
-                 hazard_state=h.state if h else "", hazard_state_label=STATE_LABELS.get(h.state, "") if h else "",
-                 tier=h.tier if h else "", tier_label=tier_label(h.tier) if h else "",
-                 overdue=bool(h and h.overdue), unit_name=u.name if u else "", industry=u.industry if u else "")
-        rows.append(d)
+        rows.append(LedgerRowOut.model_validate({
+            **{k: getattr(x, k) for k in LedgerRowOut.listing_fields()},
+            "hazard_code": h.code if h else "", "hazard_title": h.title if h else "",
+            "hazard_state": h.state if h else "", "hazard_state_label": STATE_LABELS.get(h.state, "") if h else "",
+            "tier": h.tier if h else "", "tier_label": tier_label(h.tier) if h else "",
+            "overdue": bool(h and h.overdue), "unit_name": u.name if u else "", "industry": u.industry if u else ""}))
     return rows
 
 
-def ledger(db: Session, *, principal: Principal, params: PageParams,
-           filters: LedgerFilters) -> tuple[list[dict[str, Any]], int]:
-    items, total = paginate(db, _ledger_stmt(principal, filters), params)
-    return _ledger_rows(db, items), total
+def ledger(db: Session, *, principal: Principal, query: LedgerQuery) -> dict[str, Any]:
+    return LEDGER.page(db, principal, query, out=lambda rows: ledger_rows(db, rows))
 
 
-def ledger_all(db: Session, *, principal: Principal, filters: LedgerFilters) -> list[dict[str, Any]]:
-    return _ledger_rows(db, list(db.execute(_ledger_stmt(principal, filters).limit(100_000)).scalars()))
+def ledger_all(db: Session, *, principal: Principal, query: LedgerQuery) -> list[LedgerRowOut]:
+    return ledger_rows(db, list(db.execute(LEDGER.select(principal, query).limit(100_000)).scalars()))
 
 
 # --- quarterly statistics ----------------------------------------------------------------------------
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
-    """[start, end) of a quarter in Beijing time, as aware UTC datetimes."""
+    """[start, end) of a quarter in the platform's time zone, as aware UTC datetimes."""
     if not 1 <= quarter <= 4:
         raise ValidationFailed("季度必须是 1–4", field="quarter")
-    start = datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=CST)
-    end = datetime(year + 1, 1, 1, tzinfo=CST) if quarter == 4 else datetime(year, 3 * quarter + 1, 1, tzinfo=CST)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    tz = local_tz()
+    start = datetime(year, 3 * (quarter - 1) + 1, 1, tzinfo=tz)
+    end = datetime(year + 1, 1, 1, tzinfo=tz) if quarter == 4 else datetime(year, 3 * quarter + 1, 1, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def quarterly_stats(db: Session, *, principal: Principal, year: int, quarter: int,
@@ -288,3 +240,13 @@ def quarterly_stats(db: Session, *, principal: Principal, year: int, quarter: in
 
 def supervision_label(level: str | None) -> str:
     return SUPERVISION_LABELS.get(level, level or "")
+
+
+def mark_planned_visit(inspection: Inspection, planned_inspection_id: int) -> None:
+    """Record on an inspection the planned enforcement visit it completed.
+
+    The documented downward entry point for the enforcement domain's link action, which checks,
+    audits and emits: an inspection linked after the fact shows its planned visit like one recorded
+    from the planned-visit form (where :func:`yingji.hazards.actions.record_inspection` sets it).
+    """
+    inspection.planned_inspection_id = planned_inspection_id

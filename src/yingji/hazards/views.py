@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
-from yingji.core.api import ERROR_RESPONSES, Page, PageParams
+from yingji.core.api import ERROR_RESPONSES, Page
+from yingji.core.timeutil import local_now
+from yingji.core.xlsx import XLSX, xlsx_response
 from yingji.core.auth import Principal, get_db, requires
 from yingji.core.db import utcnow
-from yingji.core.errors import Forbidden, NotFound
-from yingji.core.scope import division_level
-from yingji.hazards import actions, jobs, service
-from yingji.hazards.exporting import XLSX, hazards_xlsx, ledger_xlsx
+from yingji.core.errors import NotFound
+from yingji.hazards import actions, service
+from yingji.hazards.exporting import hazards_xlsx, ledger_xlsx
 from yingji.hazards.schemas import (
+    HazardQuery,
+    InspectionQuery,
+    LedgerQuery,
+    QuarterQuery,
     AttachmentOut,
     CatalogOut,
     EscalationRunIn,
@@ -46,40 +50,11 @@ HazardId = Annotated[int, Path(ge=1, le=2**31 - 1, description="隐患 ID")]
 InspectionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="检查记录 ID")]
 ListingId = Annotated[int, Path(ge=1, le=2**31 - 1, description="挂牌督办记录 ID")]
 AttachmentId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="附件 ID")]
-DivisionQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
-KeyQ = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
-StateQ = Annotated[Literal["reported", "confirmed", "rectifying", "submitted", "accepted", "closed"] | None, Query()]
-LevelQ = Annotated[Literal["county", "city", "none"] | None, Query(description="督办级别（none = 未挂牌）")]
-TextQ = Annotated[str | None, Query(max_length=100)]
-SinceQ = Annotated[AwareDatetime | None, Query(description="发现时间起（含），带时区")]
-UntilQ = Annotated[AwareDatetime | None, Query(description="发现时间止（不含），带时区")]
-UnitQ = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
-def _filters(state: StateQ = None, tier: KeyQ = None, overdue: Annotated[bool | None, Query()] = None,
-             supervision_level: LevelQ = None, industry: KeyQ = None, division: DivisionQ = None,
-             unit_id: UnitQ = None, q: TextQ = None, since: SinceQ = None,
-             until: UntilQ = None) -> service.HazardFilters:
-    return service.HazardFilters(state=state, tier=tier, overdue=overdue, supervision_level=supervision_level,
-                                 industry=industry, division=division, unit_id=unit_id, q=q, since=since,
-                                 until=until)
-
-
-Filters = Annotated[service.HazardFilters, Depends(_filters)]
-
-
-def _xlsx(content: bytes, name: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(content, media_type=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=\"{name.encode('ascii', 'ignore').decode() or 'export'}.xlsx\"; "
-                               f"filename*=UTF-8''{quote(name)}.xlsx"})
-
-
-@router.get("", response_model=Page[HazardOut], summary="隐患列表（状态、分级、逾期、督办、行业、区划筛选）")
-def list_hazards(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], filters: Filters) -> Any:
-    items, total = service.list_hazards(db, principal=principal, params=params, filters=filters)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+@router.get("", response_model=Page[HazardOut], summary="隐患列表（状态、分级、逾期、督办、行业、区划筛选；可排序）")
+def list_hazards(principal: Reader, db: Db, query: Annotated[HazardQuery, Query()]) -> Any:
+    return service.list_hazards(db, principal=principal, query=query)
 
 
 @router.post("", response_model=HazardOut, status_code=201, summary="上报隐患")
@@ -90,9 +65,8 @@ def create_hazard(body: HazardIn, principal: Writer, db: Db) -> Any:
 
 @router.get("/export.xlsx", summary="导出隐患清单（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
-def export_hazards(principal: Reader, db: Db, filters: Filters) -> Response:
-    rows = service.all_hazards(db, principal=principal, filters=filters)
-    return _xlsx(hazards_xlsx(rows), "隐患清单")
+def export_hazards(principal: Reader, db: Db, query: Annotated[HazardQuery, Query()]) -> Response:
+    return xlsx_response(hazards_xlsx(service.all_hazards(db, principal=principal, query=query)), "隐患清单")
 
 
 @router.get("/catalog", response_model=CatalogOut, summary="隐患分级、五到位字段、状态与分行业检查表")
@@ -101,47 +75,34 @@ def catalog(principal: Reader) -> Any:
 
 
 @router.get("/ledger", response_model=Page[LedgerRowOut], summary="挂牌督办台账")
-def ledger(principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
-           level: Annotated[Literal["county", "city"] | None, Query()] = None,
-           active: Annotated[bool | None, Query(description="true = 仍在督办，false = 已摘牌")] = None,
-           division: DivisionQ = None, since: SinceQ = None, until: UntilQ = None, q: TextQ = None) -> Any:
-    f = service.LedgerFilters(level=level, active=active, division=division, since=since, until=until, q=q)
-    items, total = service.ledger(db, principal=principal, params=params, filters=f)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+def ledger(principal: Reader, db: Db, query: Annotated[LedgerQuery, Query()]) -> Any:
+    return service.ledger(db, principal=principal, query=query)
 
 
 @router.get("/ledger/export.xlsx", summary="导出挂牌督办台账（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
-def ledger_export(principal: Reader, db: Db, level: Annotated[Literal["county", "city"] | None, Query()] = None,
-                  active: Annotated[bool | None, Query()] = None, division: DivisionQ = None,
-                  since: SinceQ = None, until: UntilQ = None, q: TextQ = None) -> Response:
-    f = service.LedgerFilters(level=level, active=active, division=division, since=since, until=until, q=q)
-    return _xlsx(ledger_xlsx(service.ledger_all(db, principal=principal, filters=f)), "挂牌督办台账")
+def ledger_export(principal: Reader, db: Db, query: Annotated[LedgerQuery, Query()]) -> Response:
+    return xlsx_response(ledger_xlsx(service.ledger_all(db, principal=principal, query=query)), "挂牌督办台账")
 
 
 @router.get("/stats/quarterly", response_model=QuarterlyStatsOut, summary="季度统计（发现、整改、逾期、整改率）")
-def quarterly(principal: Reader, db: Db, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-              quarter: Annotated[int | None, Query(ge=1, le=4, description="默认本季度（北京时间）")] = None,
-              division: DivisionQ = None) -> Any:
-    local = utcnow().astimezone(service.CST)
-    year = year or local.year
-    quarter = quarter or (local.month - 1) // 3 + 1
-    return service.quarterly_stats(db, principal=principal, year=year, quarter=quarter, division=division)
+def quarterly(principal: Reader, db: Db, query: Annotated[QuarterQuery, Query()]) -> Any:
+    local = local_now()
+    year = query.year or local.year
+    quarter = query.quarter or (local.month - 1) // 3 + 1
+    return service.quarterly_stats(db, principal=principal, year=year, quarter=quarter, division=query.division)
 
 
 @router.post("/escalation/run", response_model=EscalationRunOut, summary="运行逾期检查与升级（市级）")
-def run_escalation(body: EscalationRunIn, principal: Writer, db: Db) -> Any:
-    if division_level(principal.scope_code) not in ("city", "province") or principal.unit_id is not None:
-        raise Forbidden("逾期检查与自动升级须由市级用户运行（日常由定时任务 yingji hazards escalate 执行）")
-    return jobs.run_escalation(db, body.now or utcnow(), actor=principal)
+def run_escalation(body: EscalationRunIn, principal: Writer, db: Db, request: Request) -> Any:
+    allowed = request.app.state.settings.clock_override
+    return actions.escalate_overdue(db, principal, body.now or utcnow(), simulated=body.now is not None,
+                                    allow_simulated=allowed)
 
 
 @router.get("/inspections", response_model=Page[InspectionOut], summary="检查记录列表")
-def list_inspections(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], unit_id: UnitQ = None,
-                     division: DivisionQ = None) -> Any:
-    items, total = service.list_inspections(db, principal=principal, params=params, unit_id=unit_id,
-                                            division=division)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+def list_inspections(principal: Reader, db: Db, query: Annotated[InspectionQuery, Query()]) -> Any:
+    return service.INSPECTIONS.page(db, principal, query)
 
 
 @router.post("/inspections", response_model=InspectionCreatedOut, status_code=201,

@@ -1,8 +1,10 @@
-"""Every write of the risk domain: units, risk sources, assessments, control measures, imports.
+"""Every write of the risk domain: risk sources, assessments, control measures, imports.
 
 Each public function is one action: one transaction (``atomic``), an audit record per changed
 entity, events emitted on commit. Enterprise managers (``principal.unit_id``) act only on
-their own unit: :func:`get_scoped` hides every other unit from them.
+their own unit: :func:`get_scoped` hides every other unit from them. Units themselves are
+registered by :mod:`yingji.units`; the unit's derived risk level is stored through
+:func:`yingji.units.service.set_risk_levels` inside the assessing action.
 """
 
 from __future__ import annotations
@@ -15,99 +17,26 @@ from sqlalchemy.orm import Session
 from yingji.core import audit, events
 from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
-from yingji.core.divisions import Division
-from yingji.core.errors import Conflict, Forbidden, ValidationFailed
+from yingji.core.divisions import township_in_scope
+from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.importing import run_import
 from yingji.core.schemas import ImportRowError
-from yingji.core.scope import ensure_in_scope, get_scoped
-from yingji.risk.catalog import default_industries, default_taxonomy
+from yingji.core.scope import ensure_in_scope, get_scoped, visible
+from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import lec, level_info, ls, unit_level
-from yingji.risk.models import ControlMeasure, RiskAssessment, RiskSource, Unit
-from yingji.risk.schemas import AssessmentIn, MeasureIn, SourceIn, SourcePatch, UnitIn, UnitPatch
+from yingji.risk.models import ControlMeasure, RiskAssessment, RiskSource
+from yingji.risk.schemas import AssessmentIn, MeasureIn, SourceIn, SourcePatch
+from yingji.units.models import Unit
+from yingji.units.service import set_risk_levels
 
 PERMISSION = "supervision:write"
 
-UNIT_FIELDS = ("name", "credit_code", "industry", "division_code", "address", "lon", "lat", "scale",
-               "standardisation_level", "legal_person", "safety_manager", "phone", "supervising_department",
-               "notes")
 SOURCE_FIELDS = ("code", "name", "class_code", "subclass_code", "industry", "unit_id", "division_code", "lon",
                  "lat", "description", "level", "method", "score", "management_tier")
 
 
-def unit_snapshot(u: Unit) -> dict[str, Any]:
-    return {k: getattr(u, k) for k in UNIT_FIELDS} | {"risk_level": u.risk_level}
-
-
 def source_snapshot(s: RiskSource) -> dict[str, Any]:
     return {k: getattr(s, k) for k in SOURCE_FIELDS}
-
-
-def _industry(code: str, field: str = "industry") -> str:
-    known = {i.code: i.name for i in default_industries()}
-    if code not in known:
-        raise ValidationFailed(f"行业代码“{code}”未配置，可选：{'、'.join(known)}", field=field)
-    return code
-
-
-def _township(db: Session, actor: Principal, code: str, field: str = "division_code") -> Division:
-    if len(code) != 9:
-        raise ValidationFailed("所在区划必须是 9 位乡镇（街道）代码", field=field)
-    ensure_in_scope(actor, code, field=field)
-    division = db.get(Division, code)
-    if division is None:
-        raise ValidationFailed(f"乡镇（街道）{code} 不存在", field=field)
-    return division
-
-
-def _no_enterprise_create(actor: Principal) -> None:
-    if actor.unit_id is not None:
-        raise Forbidden("企业用户只能维护本单位的信息，不能登记新单位")
-
-
-# --- units ----------------------------------------------------------------------------------------
-
-def _new_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
-    _township(db, actor, data.division_code)
-    _industry(data.industry)
-    if db.scalar(select(Unit.id).where(Unit.credit_code == data.credit_code)) is not None:
-        raise Conflict(f"统一社会信用代码 {data.credit_code} 已登记", field="credit_code")
-    unit = Unit(**{k: getattr(data, k) for k in UNIT_FIELDS}, synthetic=False)
-    db.add(unit)
-    db.flush()
-    audit.record(db, actor, "unit.created", "unit", unit.id, division_code=unit.division_code,
-                 after=unit_snapshot(unit))
-    return unit
-
-
-def create_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
-    actor.require(PERMISSION)
-    _no_enterprise_create(actor)
-    with atomic(db):
-        unit = _new_unit(db, actor, data)
-        events.emit(db, "risk.unit_created", division_code=unit.division_code, actor=actor.username,
-                    summary=f"登记生产经营单位 {unit.name}", payload={"unit_id": unit.id})
-    return unit
-
-
-def update_unit(db: Session, actor: Principal, unit_id: int, patch: UnitPatch) -> Unit:
-    actor.require(PERMISSION)
-    with atomic(db):
-        unit = get_scoped(db, actor, Unit, unit_id, what="生产经营单位")
-        ensure_in_scope(actor, unit.division_code)
-        before = unit_snapshot(unit)
-        changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
-                   if v is not None or k in ("lon", "lat")}
-        if "division_code" in changes:
-            if actor.unit_id is not None and changes["division_code"] != unit.division_code:
-                raise Forbidden("企业用户不能变更单位所在区划", field="division_code")
-            _township(db, actor, changes["division_code"])
-        if "industry" in changes:
-            _industry(changes["industry"])
-        for k, v in changes.items():
-            setattr(unit, k, v)
-        db.flush()
-        audit.record(db, actor, "unit.updated", "unit", unit.id, division_code=unit.division_code,
-                     before=before, after=unit_snapshot(unit))
-    return unit
 
 
 # --- risk sources ---------------------------------------------------------------------------------
@@ -121,15 +50,25 @@ def _next_code(db: Session, subclass: str) -> str:
         n += 1
 
 
+def _code_conflict(db: Session, actor: Principal, code: str, field: str = "code") -> None:
+    """Source codes are unique platform-wide; a clash outside the actor's scope is not described."""
+    existing = db.scalar(select(RiskSource).where(RiskSource.code == code))
+    if existing is None:
+        return
+    if visible(actor, existing):
+        raise Conflict(f"风险点编号 {code} 已存在（{existing.name}）", field=field)
+    raise Conflict(f"风险点编号 {code} 不可用，请换一个编号或留空自动生成", field=field, code="code_unavailable")
+
+
 def _new_source(db: Session, actor: Principal, data: SourceIn, unit: Unit | None = None) -> RiskSource:
     unit = unit or get_scoped(db, actor, Unit, data.unit_id, what="生产经营单位")
     ensure_in_scope(actor, unit.division_code)
     sub = default_taxonomy().subclass(data.subclass_code)
     division = data.division_code or unit.division_code
-    _township(db, actor, division)
+    township_in_scope(db, actor, division)
+    if data.code:
+        _code_conflict(db, actor, data.code)
     code = data.code or _next_code(db, sub.code)
-    if data.code and db.scalar(select(RiskSource.id).where(RiskSource.code == data.code)) is not None:
-        raise Conflict(f"风险点编号 {data.code} 已存在", field="code")
     source = RiskSource(code=code, name=data.name, class_code=sub.class_code, subclass_code=sub.code,
                         industry=unit.industry, unit_id=unit.id, division_code=division,
                         lon=data.lon if data.lon is not None else unit.lon,
@@ -163,12 +102,17 @@ def update_source(db: Session, actor: Principal, source_id: int, patch: SourcePa
             sub = default_taxonomy().subclass(changes["subclass_code"])
             source.class_code = sub.class_code
         if "division_code" in changes:
-            _township(db, actor, changes["division_code"])
+            township_in_scope(db, actor, changes["division_code"])
         for k, v in changes.items():
             setattr(source, k, v)
         db.flush()
+        after = source_snapshot(source)
         audit.record(db, actor, "risk_source.updated", "risk_source", source.id,
-                     division_code=source.division_code, before=before, after=source_snapshot(source))
+                     division_code=source.division_code, before=before, after=after)
+        events.emit(db, "risk.source_updated", division_code=source.division_code, actor=actor.username,
+                    summary=f"修改风险源 {source.name}",
+                    payload={"source_id": source.id, "unit_id": source.unit_id,
+                             "fields": sorted(k for k in after if after[k] != before[k])})
     return source
 
 
@@ -191,8 +135,11 @@ def score(data: AssessmentIn) -> tuple[dict[str, float], float, str | None, str]
 
 def _recompute_unit(db: Session, unit: Unit) -> str | None:
     levels = db.scalars(select(RiskSource.level).where(RiskSource.unit_id == unit.id)).all()
-    unit.risk_level = unit_level(levels)
-    return unit.risk_level
+    level = unit_level(levels)
+    if level != unit.risk_level:
+        set_risk_levels(db, {unit.id: level})
+        db.refresh(unit, ["risk_level"])
+    return level
 
 
 def _assess(db: Session, actor: Principal, source: RiskSource, data: AssessmentIn) -> tuple[RiskAssessment, Unit]:
@@ -248,47 +195,25 @@ def add_measure(db: Session, actor: Principal, source_id: int, data: MeasureIn) 
         audit.record(db, actor, "risk_measure.created", "risk_measure", m.id, division_code=m.division_code,
                      after={"source_id": source.id, "measure": m.measure, "kind": m.kind,
                             "responsible_tier": m.responsible_tier, "responsible_person": m.responsible_person})
+        events.emit(db, "risk.measure_added", division_code=m.division_code, actor=actor.username,
+                    summary=f"风险源 {source.name} 新增管控措施",
+                    payload={"source_id": source.id, "unit_id": source.unit_id, "measure_id": m.id})
     return m
 
 
 # --- bulk imports ---------------------------------------------------------------------------------
 
-def _row_error(row: int, exc: Exception) -> ImportRowError:
-    return ImportRowError(row=row, field=getattr(exc, "field", None), message=getattr(exc, "message", str(exc)))
-
-
-def import_units(db: Session, actor: Principal, content: bytes, filename: str, *, mode: str = "all_or_nothing",
-                 dry_run: bool = False) -> tuple[int, int, list[ImportRowError], bool]:
-    """Import units from xlsx/csv. Returns (total rows, imported, errors, committed)."""
-    from yingji.risk.importing import parse_units
-
-    actor.require(PERMISSION)
-    _no_enterprise_create(actor)
-    rows, errors = parse_units(content, filename)
-    return _run_import(db, actor, rows, errors, mode, dry_run, lambda d, a, item: _new_unit(d, a, item), "unit",
-                       filename)
-
-
 def import_sources(db: Session, actor: Principal, content: bytes, filename: str, *, mode: str = "all_or_nothing",
                    dry_run: bool = False) -> tuple[int, int, list[ImportRowError], bool]:
     """Import risk sources (optionally with an assessment) from xlsx/csv."""
-    from yingji.risk.importing import parse_sources
+    from yingji.risk.importing import SOURCE_LABELS, parse_sources
 
     actor.require(PERMISSION)
     rows, errors = parse_sources(content, filename)
-
-    def make(db: Session, actor: Principal, item: tuple[SourceIn, AssessmentIn | None, str]) -> RiskSource:
-        data, assessment, _ = item
-        source = _new_source(db, actor, data)
-        if assessment is not None:
-            _assess(db, actor, source, assessment)
-        return source
-
     resolved: list[tuple[int, Any]] = []
     for rownum, (credit, payload) in rows:
-        unit_id = db.scalar(select(Unit.id).where(Unit.credit_code == credit))
-        unit = db.get(Unit, unit_id) if unit_id else None
-        if unit is None or not _visible(actor, unit):
+        unit = db.scalar(select(Unit).where(Unit.credit_code == credit))
+        if unit is None or not visible(actor, unit):
             errors.append(ImportRowError(row=rownum, field="单位统一社会信用代码",
                                          message=f"单位 {credit} 不存在或不在您的管辖范围内"))
             continue
@@ -296,65 +221,31 @@ def import_sources(db: Session, actor: Principal, content: bytes, filename: str,
             data = SourceIn(unit_id=unit.id, **payload["source"])
             assessment = AssessmentIn(**payload["assessment"]) if payload["assessment"] else None
         except Exception as exc:  # noqa: BLE001 - pydantic errors become row errors
-            from yingji.risk.importing import pydantic_errors
+            from yingji.core.importing import row_errors
 
-            errors.extend(pydantic_errors(rownum, exc))
+            errors.extend(row_errors(rownum, exc, SOURCE_LABELS))
             continue
-        resolved.append((rownum, (data, assessment, credit)))
-    return _run_import(db, actor, resolved, errors, mode, dry_run, make, "risk_source", filename)
+        resolved.append((rownum, (data, assessment)))
 
+    def check(item: tuple[SourceIn, AssessmentIn | None], seen: set[str]) -> None:
+        data, assessment = item
+        default_taxonomy().subclass(data.subclass_code)
+        if data.division_code:
+            township_in_scope(db, actor, data.division_code, field="乡镇（街道）代码")
+        if data.code:
+            if data.code in seen:
+                raise Conflict(f"风险点编号 {data.code} 在文件中重复", field="风险点编号")
+            _code_conflict(db, actor, data.code, field="风险点编号")
+            seen.add(data.code)
+        if assessment is not None:
+            score(assessment)
 
-def _visible(actor: Principal, obj: Any) -> bool:
-    from yingji.core.scope import visible
+    def make(item: tuple[SourceIn, AssessmentIn | None]) -> RiskSource:
+        data, assessment = item
+        source = _new_source(db, actor, data)
+        if assessment is not None:
+            _assess(db, actor, source, assessment)
+        return source
 
-    return visible(actor, obj)
-
-
-def _check_unit(db: Session, actor: Principal, data: UnitIn, seen: set[str]) -> None:
-    _township(db, actor, data.division_code)
-    _industry(data.industry)
-    if data.credit_code in seen or db.scalar(select(Unit.id).where(Unit.credit_code == data.credit_code)):
-        raise Conflict(f"统一社会信用代码 {data.credit_code} 已登记或在文件中重复", field="统一社会信用代码")
-    seen.add(data.credit_code)
-
-
-def _check_source(db: Session, actor: Principal, item: tuple[SourceIn, AssessmentIn | None, str],
-                  seen: set[str]) -> None:
-    data, assessment, _ = item
-    default_taxonomy().subclass(data.subclass_code)
-    if data.division_code:
-        _township(db, actor, data.division_code)
-    if data.code:
-        if data.code in seen or db.scalar(select(RiskSource.id).where(RiskSource.code == data.code)):
-            raise Conflict(f"风险点编号 {data.code} 已存在或在文件中重复", field="风险点编号")
-        seen.add(data.code)
-    if assessment is not None:
-        score(assessment)
-
-
-def _run_import(db: Session, actor: Principal, rows: list[tuple[int, Any]], errors: list[ImportRowError],
-                mode: str, dry_run: bool, make: Any, what: str,
-                filename: str) -> tuple[int, int, list[ImportRowError], bool]:
-    """Check every row first (nothing written); then write all good rows in one transaction."""
-    total = len(rows) + len({e.row for e in errors})
-    check = _check_unit if what == "unit" else _check_source
-    seen: set[str] = set()
-    good: list[tuple[int, Any]] = []
-    for rownum, item in rows:
-        try:
-            check(db, actor, item, seen)
-            good.append((rownum, item))
-        except (ValidationFailed, Conflict, Forbidden) as exc:
-            errors.append(_row_error(rownum, exc))
-    errors.sort(key=lambda e: e.row)
-    if dry_run or not good or (errors and mode == "all_or_nothing"):
-        return total, (len(good) if dry_run else 0), errors, False
-    with atomic(db):
-        for _, item in good:
-            make(db, actor, item)
-        audit.record(db, actor, f"{what}.imported", "import", filename[:64], division_code=actor.scope_code,
-                     after={"rows": total, "imported": len(good), "errors": len(errors), "mode": mode})
-        events.emit(db, f"risk.{what}s_imported", division_code=actor.scope_code, actor=actor.username,
-                    summary=f"导入{'单位' if what == 'unit' else '风险源'} {len(good)} 条（{filename[:60]}）",
-                    payload={"imported": len(good), "errors": len(errors)})
-    return total, len(good), errors, True
+    return run_import(db, actor, resolved, errors, mode=mode, dry_run=dry_run, check=check, make=make,
+                      what="risk_source", label="风险源", event_type="risk.sources_imported", filename=filename)

@@ -1,7 +1,8 @@
-"""Code tables of the supervision domain: risk taxonomy, industries, inspection frequency.
+"""Code table of the risk domain: the risk taxonomy (classes and subclasses of risk sources).
 
-Pure loaders over the packaged JSON files in ``risk/config`` (editable by an admin; pass
-``path=`` to load an edited copy). Return plain frozen dataclasses.
+A pure loader over ``risk/config/taxonomy.json`` (editable by an admin; pass ``path=`` to load an
+edited copy), checked against the industries of :mod:`yingji.units.catalog`. Returns frozen
+dataclasses.
 """
 
 from __future__ import annotations
@@ -13,28 +14,13 @@ from typing import Any
 
 from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
+from yingji.units.catalog import load_industries
 
-__all__ = [
-    "Industry",
-    "RiskClass",
-    "RiskSubclass",
-    "Taxonomy",
-    "load_industries",
-    "load_inspection_frequencies",
-    "load_taxonomy",
-]
+__all__ = ["RiskClass", "RiskSubclass", "Taxonomy", "default_taxonomy", "load_taxonomy"]
 
 
 def _read(name: str, path: str | Path | None) -> Any:
     return read_config("yingji.risk", name, path)
-
-
-@dataclass(frozen=True, slots=True)
-class Industry:
-    code: str
-    name: str
-    regulator: str
-    enterprise: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +56,6 @@ class Taxonomy:
         raise ValidationFailed(f"风险小类“{code}”不存在", field="subclass_code", code="unknown_subclass")
 
 
-def load_industries(path: str | Path | None = None) -> tuple[Industry, ...]:
-    raw = _read("industries.json", path)
-    out = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw.get("industries", [])):
-        try:
-            ind = Industry(str(item["code"]), str(item["name"]), str(item.get("regulator", "")),
-                           bool(item.get("enterprise", True)))
-        except (KeyError, TypeError) as exc:
-            raise ValidationFailed(f"行业配置第 {i + 1} 项缺少字段 {exc}", field="industries",
-                                   code="bad_config") from None
-        if ind.code in seen:
-            raise ValidationFailed(f"行业代码“{ind.code}”重复", field="industries", code="bad_config")
-        seen.add(ind.code)
-        out.append(ind)
-    return tuple(out)
-
-
 def load_taxonomy(path: str | Path | None = None, *, industries_path: str | Path | None = None) -> Taxonomy:
     """Load the 3-class / 42-subclass taxonomy and check its industry codes exist."""
     raw = _read("taxonomy.json", path)
@@ -118,26 +86,6 @@ def load_taxonomy(path: str | Path | None = None, *, industries_path: str | Path
     return Taxonomy(tuple(classes))
 
 
-def load_inspection_frequencies(path: str | Path | None = None) -> dict[str | None, int]:
-    """Annual inspections per unit keyed by unit level key; key ``None`` = unrated units."""
-    raw = _read("inspection_frequency.json", path)
-    out: dict[str | None, int] = {}
-    for key, n in dict(raw.get("per_year", {})).items():
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ValidationFailed(f"检查频次“{key}”必须是非负整数", field="per_year", code="bad_config")
-        out[str(key)] = n
-    unrated = raw.get("unrated", 1)
-    if isinstance(unrated, bool) or not isinstance(unrated, int) or unrated < 0:
-        raise ValidationFailed("未评级单位检查频次必须是非负整数", field="unrated", code="bad_config")
-    out[None] = unrated
-    return out
-
-
 @lru_cache(maxsize=1)
 def default_taxonomy() -> Taxonomy:
     return load_taxonomy()
-
-
-@lru_cache(maxsize=1)
-def default_industries() -> tuple[Industry, ...]:
-    return load_industries()

@@ -1,39 +1,35 @@
-"""Excel exports: units, risk sources, a unit's risk register (一册).
+"""Excel exports of the risk domain: units with their risk level, risk sources, a unit's register (一册).
 
-Written with :mod:`yingji.risk.xlsx` (string-built SpreadsheetML) rather than openpyxl's write-only
-workbook, whose per-cell serialisation was > 90 % of the full-city export time; the rows come from
-one column query each (no ORM entities, no per-row lookups), names from label maps built once.
+Written with the platform's one writer (:mod:`yingji.core.xlsx`); the rows come from one column
+query each (no ORM entities, no per-row lookups), names from label maps built once; filters and
+order are those of the corresponding list (:mod:`yingji.core.listing`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal
+from yingji.core.timeutil import fmt_local
+from yingji.core.xlsx import SheetWriter, Styled
+from yingji.core.xlsx import safe as _safe
 from yingji.risk import service
-from yingji.risk.catalog import default_industries, default_taxonomy
+from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import level_info
-from yingji.risk.models import RiskSource, Unit
-from yingji.risk.xlsx import SheetWriter, Styled
-from yingji.web.templating import local_datetime
+from yingji.risk.models import RiskSource
+from yingji.risk.schemas import SourceQuery
+from yingji.units.catalog import industry_names
+from yingji.units.models import Unit
+from yingji.units.schemas import UnitQuery
+from yingji.units.service import UNITS, get_unit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 64 * 1024
 MAX_EXPORT = 200_000
 
 
 def _label(level: str | None) -> str:
     return level_info(level).label if level else "未评估"
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in user text (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 METHOD_LABELS = {"lec": "LEC", "ls": "风险矩阵"}
@@ -44,11 +40,7 @@ class _Sheet(SheetWriter):
 
     def __init__(self, title: str) -> None:
         super().__init__(title)
-        self._header_style = self.style(bold=True)
         self._level_cells: dict[str | None, Any] = {None: "未评估"}
-
-    def header(self, headers: Iterable[str]) -> None:
-        self.append([Styled(h, self._header_style) for h in headers])
 
     def level(self, level: str | None) -> Any:
         """The level cell: its label (“重大风险”…) on the level colour; “未评估” unstyled."""
@@ -62,21 +54,16 @@ class _Sheet(SheetWriter):
         return cell
 
 
-def chunks(data: bytes) -> Iterator[bytes]:
-    for i in range(0, len(data), CHUNK):
-        yield data[i:i + CHUNK]
-
-
 UNIT_HEADERS = ["序号", "单位名称", "统一社会信用代码", "行业代码", "行业", "乡镇（街道）代码", "地址", "经度", "纬度",
                 "规模", "标准化等级", "法定代表人", "安全管理负责人", "联系电话", "监管部门", "风险等级", "演示数据"]
 
 
-def units_xlsx(db: Session, *, principal: Principal, **filters: Any) -> bytes:
-    industries = {i.code: i.name for i in default_industries()}
+def units_xlsx(db: Session, *, principal: Principal, query: UnitQuery) -> bytes:
+    industries = industry_names()
     ws = _Sheet("生产经营单位")
     ws.header(UNIT_HEADERS)
     # Plain column tuples, not ORM entities: one query, no identity map, no per-row attribute machinery.
-    stmt = service.units_query(principal, **filters).limit(MAX_EXPORT).with_only_columns(
+    stmt = UNITS.select(principal, query).limit(MAX_EXPORT).with_only_columns(
         Unit.name, Unit.credit_code, Unit.industry, Unit.division_code, Unit.address, Unit.lon, Unit.lat,
         Unit.scale, Unit.standardisation_level, Unit.legal_person, Unit.safety_manager, Unit.phone,
         Unit.supervising_department, Unit.risk_level, Unit.synthetic)
@@ -93,14 +80,14 @@ SOURCE_HEADERS = ["序号", "风险点编号", "风险点名称", "风险大类"
                   "乡镇（街道）代码", "经度", "纬度", "风险等级", "评估方法", "分值", "管控层级", "演示数据"]
 
 
-def sources_xlsx(db: Session, *, principal: Principal, **filters: Any) -> bytes:
+def sources_xlsx(db: Session, *, principal: Principal, query: SourceQuery) -> bytes:
     tax = default_taxonomy()
     classes = {c.code: c.name for c in tax.classes}
     subs = {s.code: s.name for s in tax.subclasses}
-    industries = {i.code: i.name for i in default_industries()}
+    industries = industry_names()
     ws = _Sheet("风险源")
     ws.header(SOURCE_HEADERS)
-    stmt = service.sources_query(principal, **filters).limit(MAX_EXPORT).with_only_columns(
+    stmt = service.SOURCES.select(principal, query).limit(MAX_EXPORT).with_only_columns(
         RiskSource.code, RiskSource.name, RiskSource.class_code, RiskSource.subclass_code, RiskSource.industry,
         RiskSource.unit_id, RiskSource.division_code, RiskSource.lon, RiskSource.lat, RiskSource.level,
         RiskSource.method, RiskSource.score, RiskSource.management_tier, RiskSource.synthetic)
@@ -119,7 +106,7 @@ REGISTER_HEADERS = ["序号", "风险点编号", "风险点名称", "风险类�
 
 def register_xlsx(db: Session, *, principal: Principal, unit_id: int) -> tuple[Unit, bytes]:
     """一册: the unit's risk register — every source with its latest assessment, measures and tier."""
-    unit = service.get_unit(db, principal=principal, unit_id=unit_id)
+    unit = get_unit(db, principal=principal, unit_id=unit_id)
     sources: list[RiskSource] = service.unit_sources(db, principal=principal, unit_id=unit.id)
     ids = [s.id for s in sources]
     latest = service.latest_assessments(db, ids)
@@ -138,7 +125,7 @@ def register_xlsx(db: Session, *, principal: Principal, unit_id: int) -> tuple[U
         ws.append([i, s.code, _safe(s.name), subs.get(s.subclass_code, s.subclass_code), s.division_code,
                    ws.level(s.level), METHOD_LABELS.get(a.method, "") if a else "",
                    factors, a.score if a else None, _safe(a.assessor) if a else "",
-                   local_datetime(a.assessed_at) if a else "", s.management_tier,
+                   fmt_local(a.assessed_at, "%Y-%m-%d %H:%M:%S") if a else "", s.management_tier,
                    _safe("；".join(m.measure for m in ms)),
                    _safe("；".join(f"{m.responsible_tier} {m.responsible_person}".strip() for m in ms))])
     return unit, ws.to_bytes()

@@ -8,9 +8,12 @@ Boundary convention (stated in the JSON, key ``boundary_convention``): each band
 entry carries ``gt`` (strictly greater than) or ``gte`` (greater than or equal), the first
 matching entry wins and the last entry (no bound) is the catch-all. Defaults:
 
-* LEC, D = L × E × C: D > 320 极其危险, 160 < D ≤ 320 高度危险, 70 < D ≤ 160 显著危险,
-  20 < D ≤ 70 一般危险, D ≤ 20 稍有危险; level D > 160 重大, 70 < D ≤ 160 较大,
-  20 < D ≤ 70 一般, D ≤ 20 低 (a D exactly on a bound belongs to the lower band).
+* LEC, D = L × E × C, as the standard table is written ("D>320 极其危险; 160～320 高度危险;
+  70～160 显著危险; 20～70 一般危险; D<20 稍有危险"): D > 320 极其危险, 160 ≤ D ≤ 320 高度危险,
+  70 ≤ D < 160 显著危险, 20 ≤ D < 70 一般危险, D < 20 稍有危险 — the top band excludes its bound,
+  the bottom band is "less than", every range includes its lower end (D = 20 is 一般危险, D = 320
+  高度危险). Levels follow the bands: D ≥ 160 重大, 70 ≤ D < 160 较大, 20 ≤ D < 70 一般, D < 20 低.
+  The sources are cited in the JSON (``sources``).
 * LS, R = L × S with L, S in 1..5: R ≥ 20 重大, R ≥ 10 较大, R ≥ 4 一般, else 低
   (so impossible products such as 17–19 still map robustly).
 
@@ -20,15 +23,14 @@ decimals, so the rounding is exact) and compared against thresholds with a 1e-9 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
 
 __all__ = [
@@ -276,15 +278,7 @@ def load_grading_config(path: str | Path | None = None) -> GradingConfig:
     ``path=None`` loads the packaged default ``yingji/risk/config/grading.json``.
     Raises :class:`ValidationFailed` (code ``bad_config``) naming the faulty JSON path.
     """
-    if path is None:
-        text = resources.files("yingji.risk").joinpath("config/grading.json").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _cfg_error(f"JSON 格式错误：{exc}", "$") from None
-    return _parse(raw)
+    return _parse(read_config("yingji.risk", "grading.json", path))
 
 
 @lru_cache(maxsize=1)

@@ -10,40 +10,39 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal, get_db, optional_principal
+from yingji.core.charts import Chart, Series, bars, stacked_bars
 from yingji.core.divisions import Division
 from yingji.core.errors import NotFound
 from yingji.risk import service
-from yingji.risk.catalog import default_industries, default_taxonomy
-from yingji.risk.charts import stats_charts
+from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import all_levels, default_grading_config, level_info
-from yingji.web.pages import DOMAINS, can, login_redirect
+from yingji.units.catalog import default_industries
+from yingji.units.service import get_unit
+from yingji.web.pages import can, login_redirect, register_landing_panel
 from yingji.web.templating import add_template_dir, render
 
 add_template_dir(FsPath(__file__).parent / "templates")
+register_landing_panel("supervision", "risk_landing_panel.html", lambda: {"levels": list(all_levels())},
+                       stylesheet="css/risk.css")
 
 router = APIRouter(include_in_schema=False)
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 Db = Annotated[Session, Depends(get_db)]
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
-LINKS = [
-    ("安全风险一张图", "/supervision/risk-map", "全市风险源四色分布，按类别、行业、等级、区划筛选，区县分级统计", "可用"),
-    ("风险统计", "/supervision/risk-stats", "风险等级 × 类别 / 行业 / 区县统计表", "可用"),
-    ("生产经营单位", "/supervision/units", "单位登记、导入导出、单位风险四色图与风险管控手册（一册）", "可用"),
-    ("隐患排查治理", "/supervision/hazards", "检查记录、隐患登记、整改“五到位”、验收销号闭环", "可用"),
-    ("执法检查", "/supervision/enforcement", "检查计划、现场检查记录与文书", "可用"),
-]
-
-
-def _served_pages() -> set[str]:
-    """Paths of the web pages the domains serve (the hazards/enforcement pages may not exist yet)."""
-    from yingji.domains import domain_modules
-
-    paths: set[str] = {href for _, href, _, _ in LINKS if href.startswith("/supervision/risk") or
-                       href == "/supervision/units"}
-    for mod in domain_modules("pages"):
-        paths |= {getattr(r, "path", "") for r in getattr(getattr(mod, "router", None), "routes", [])}
-    return paths
+def stats_charts(stats: dict[str, Any], levels: list[Any]) -> dict[str, Chart]:
+    """The three charts of the statistics page: level mix per district, totals per class and industry."""
+    series = [Series(lv.key, lv.short_label, f"{lv.colour_label} · {lv.label}", lv.hex,
+                     dark_text=lv.colour in ("orange", "yellow")) for lv in levels]
+    series.append(Series(service.UNASSESSED, "未评估", "灰 · 未评估", "#9AA3AD", dark_text=True))
+    major = next((lv for lv in levels if lv.rank == 1), levels[0] if levels else None)
+    note = {"note_key": major.key, "note_label": f"其中{major.colour_label}·{major.short_label}"} if major else {}
+    return {
+        "district": stacked_bars("risk-chart-district", "各区县风险源等级分布", stats["by_district"], series,
+                                 empty_text="无风险源", **note),
+        "class": bars("risk-chart-class", "按风险大类的风险源数量", stats["by_class"], what="风险源数量", **note),
+        "industry": bars("risk-chart-industry", "按行业的风险源数量", stats["by_industry"], what="风险源数量", **note),
+    }
 
 
 def _levels() -> list[Any]:
@@ -67,16 +66,6 @@ def _not_found(request: Request, principal: Principal, message: str) -> HTMLResp
                   status_code=404, message=message)
 
 
-@router.get("/supervision", response_class=HTMLResponse)
-def supervision(request: Request, principal: MaybePrincipal) -> Response:
-    if principal is None:
-        return login_redirect(request)
-    served = _served_pages()
-    links = [(name, href, summary, status if href in served else "建设中") for name, href, summary, status in LINKS]
-    return render(request, "risk_landing.html", principal, active="supervision", title="监督管理",
-                  domain=DOMAINS["supervision"], links=links, **_common())
-
-
 @router.get("/supervision/risk-map", response_class=HTMLResponse)
 def risk_map(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
@@ -98,7 +87,7 @@ def units(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "risk_units.html", principal, active="supervision", title="生产经营单位",
-                  can_write=can(principal, "supervision:write") and principal.unit_id is None, **_common())
+                  can_write=can(principal, "units:write") and principal.unit_id is None, **_common())
 
 
 @router.get("/supervision/units/{unit_id}", response_class=HTMLResponse)
@@ -106,7 +95,7 @@ def unit_page(request: Request, principal: MaybePrincipal, db: Db, unit_id: IdPa
     if principal is None:
         return login_redirect(request)
     try:
-        unit = service.get_unit(db, principal=principal, unit_id=unit_id)
+        unit = get_unit(db, principal=principal, unit_id=unit_id)
     except NotFound as exc:
         return _not_found(request, principal, exc.message)
     sources = service.unit_sources(db, principal=principal, unit_id=unit.id)
@@ -128,7 +117,7 @@ def source_page(request: Request, principal: MaybePrincipal, db: Db, source_id: 
         source = service.get_source(db, principal=principal, source_id=source_id)
     except NotFound as exc:
         return _not_found(request, principal, exc.message)
-    unit = service.get_unit(db, principal=principal, unit_id=source.unit_id)
+    unit = get_unit(db, principal=principal, unit_id=source.unit_id)
     cfg = default_grading_config()
     sub = next((x for x in default_taxonomy().subclasses if x.code == source.subclass_code), None)
     grading = {

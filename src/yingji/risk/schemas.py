@@ -1,29 +1,25 @@
-"""Validated input and output shapes of the risk domain (units, risk sources, assessments, map)."""
+"""Validated input and output shapes of the risk domain (risk sources, assessments, map, statistics)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, computed_field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
-from yingji.core.schemas import DivisionCode, ImportRowError, LongText, Out, ShortText, Strict
+from yingji.core.listing import ListQuery
+from yingji.core.schemas import DivisionCode, LongText, Out, ShortText, Strict
 from yingji.risk.grading import LEVEL_KEYS, level_info
+from yingji.units.schemas import UnitOut
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Lon = Annotated[float, Field(ge=73.0, le=136.0, description="经度（WGS84）")]
 Lat = Annotated[float, Field(ge=3.0, le=54.0, description="纬度（WGS84）")]
-CreditCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{18}$")]
-IndustryCode = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 SubclassCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{2}$")]
 SourceCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")]
-Phone = Annotated[str, StringConstraints(max_length=32, pattern=r"^[0-9+\-() ]*$")]
 Small = Annotated[str, StringConstraints(max_length=100)]
-Address = Annotated[str, StringConstraints(max_length=300)]
 Tier = Annotated[str, StringConstraints(max_length=64)]
 LevelKey = Literal["major", "significant", "general", "low"]
-Scale = Literal["大型", "中型", "小型", "微型", ""]
-Standardisation = Literal["一级", "二级", "三级", "未达标", ""]
 
 assert set(LevelKey.__args__) == set(LEVEL_KEYS)  # type: ignore[attr-defined]
 
@@ -46,74 +42,30 @@ def _colour(level: str | None) -> str | None:
         return None
 
 
-# --- units --------------------------------------------------------------------------------------
-
-class UnitIn(Strict):
-    name: ShortText
-    credit_code: CreditCode = Field(description="统一社会信用代码（18 位）")
-    industry: IndustryCode = Field(description="行业代码，见 /api/v1/risk/industries")
-    division_code: DivisionCode = Field(description="所在乡镇（街道）代码（9 位）")
-    address: Address = ""
-    lon: Lon | None = None
-    lat: Lat | None = None
-    scale: Scale = ""
-    standardisation_level: Standardisation = ""
-    legal_person: Small = ""
-    safety_manager: Small = ""
-    phone: Phone = ""
-    supervising_department: Small = ""
-    notes: LongText = ""
-
-
-class UnitPatch(Strict):
-    name: ShortText | None = None
-    industry: IndustryCode | None = None
-    division_code: DivisionCode | None = None
-    address: Address | None = None
-    lon: Lon | None = None
-    lat: Lat | None = None
-    scale: Scale | None = None
-    standardisation_level: Standardisation | None = None
-    legal_person: Small | None = None
-    safety_manager: Small | None = None
-    phone: Phone | None = None
-    supervising_department: Small | None = None
-    notes: LongText | None = None
-
-
-class UnitOut(Out):
-    id: int
-    name: str
-    credit_code: str
-    industry: str
-    division_code: str
-    address: str
-    lon: float | None
-    lat: float | None
-    scale: str
-    standardisation_level: str
-    legal_person: str
-    safety_manager: str
-    phone: str
-    supervising_department: str
-    risk_level: str | None
-    synthetic: bool
-    notes: str
-    created_at: datetime
-    updated_at: datetime
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def risk_level_label(self) -> str | None:
-        return _label(self.risk_level)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def risk_colour(self) -> str | None:
-        return _colour(self.risk_level)
-
-
 # --- risk sources -------------------------------------------------------------------------------
+
+class SourceFilters(BaseModel):
+    """The filters of risk sources shared by the list, the map, the statistics and the exports."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    class_code: Annotated[str | None, Field(pattern=r"^[A-Z]$", description="风险大类代码")] = None
+    subclass_code: Annotated[str | None, Field(pattern=r"^[A-Z][0-9]{2}$", description="风险小类代码")] = None
+    level: Annotated[Literal["major", "significant", "general", "low", "unassessed"] | None, Field(
+        description="风险等级：major 重大、significant 较大、general 一般、low 低、unassessed 未评估")] = None
+    industry: Annotated[str | None, Field(pattern=r"^[a-z_]{1,32}$", description="行业代码")] = None
+    division: Annotated[str | None, Field(pattern=r"^(\d{6}|\d{9}|\d{12})$",
+                                          description="行政区划（含下级）")] = None
+
+
+class SourceQuery(ListQuery, SourceFilters):
+    unit_id: Annotated[int | None, Field(ge=1, le=2**31 - 1, description="只看该单位的风险源")] = None
+
+
+class MapQuery(SourceFilters):
+    bbox: Annotated[str | None, Field(max_length=200, pattern=r"^[0-9eE+\-.,]*$",
+                                      description="可视范围：最小经度,最小纬度,最大经度,最大纬度")] = None
+
 
 class SourceIn(Strict):
     unit_id: Id
@@ -250,13 +202,6 @@ class ClassOut(Strict):
     subclasses: list[SubclassOut]
 
 
-class IndustryOut(Strict):
-    code: str
-    name: str
-    regulator: str
-    enterprise: bool
-
-
 class LevelOut(Strict):
     key: str
     label: str
@@ -323,9 +268,23 @@ class RiskStatsOut(Strict):
     units_by_level: dict[str, int]
 
 
+class RiskUnitOut(UnitOut):
+    """A unit with the label and colour of its risk level (the risk domain's view of a unit)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def risk_level_label(self) -> str | None:
+        return _label(self.risk_level)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def risk_colour(self) -> str | None:
+        return _colour(self.risk_level)
+
+
 class RiskCardOut(Strict):
     source: SourceOut
-    unit: UnitOut
+    unit: RiskUnitOut
     level: LevelOut | None
     subclass_name: str
     class_name: str
@@ -333,12 +292,3 @@ class RiskCardOut(Strict):
     latest_assessment: AssessmentOut | None
     measures: list[MeasureOut]
     emergency_phone: str
-
-
-class ImportResult(Strict):
-    mode: Literal["all_or_nothing", "valid_only"]
-    dry_run: bool
-    total_rows: int
-    imported: int
-    committed: bool
-    errors: list[ImportRowError]

@@ -9,83 +9,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from yingji.core.api import PageParams, paginate
 from yingji.core.auth import Principal
 from yingji.core.divisions import Division
 from yingji.core.errors import ValidationFailed
-from yingji.core.scope import get_scoped, scope_clause, scope_prefix, scoped, validate_code, within
-from yingji.risk.catalog import default_industries, default_taxonomy
+from yingji.core.listing import ListSpec, eq, null_or_eq, within_division
+from yingji.core.scope import get_scoped, scope_clause, scope_prefix, scoped
+from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import LEVEL_KEYS
-from yingji.risk.models import ControlMeasure, RiskAssessment, RiskSource, Unit
+from yingji.risk.models import ControlMeasure, RiskAssessment, RiskSource
+from yingji.risk.schemas import SourceQuery
+from yingji.units.catalog import industry_names
+from yingji.units.models import Unit
+from yingji.units.service import get_unit
 
 MAX_POINTS = 50_000
 UNASSESSED = "unassessed"
 
-
-def _division_filter(column: Any, division: str | None) -> Any | None:
-    if not division:
-        return None
-    validate_code(division, field="division")
-    return within(column, division)
-
-
-# --- units ----------------------------------------------------------------------------------------
-
-def units_query(principal: Principal, *, industry: str | None = None, level: str | None = None,
-                division: str | None = None, q: str | None = None) -> Select[Any]:
-    stmt = scoped(principal, Unit)
-    if industry:
-        stmt = stmt.where(Unit.industry == industry)
-    if level:
-        stmt = stmt.where(Unit.risk_level == level) if level != UNASSESSED else stmt.where(Unit.risk_level.is_(None))
-    if (clause := _division_filter(Unit.division_code, division)) is not None:
-        stmt = stmt.where(clause)
-    if q:
-        like = q.strip()
-        stmt = stmt.where(or_(Unit.name.contains(like, autoescape=True),
-                              Unit.credit_code.contains(like, autoescape=True)))
-    return stmt.order_by(Unit.id)
+SOURCES = ListSpec(
+    model=RiskSource,
+    query=SourceQuery,
+    filters={"class_code": eq(RiskSource.class_code), "subclass_code": eq(RiskSource.subclass_code),
+             "level": null_or_eq(RiskSource.level, UNASSESSED), "industry": eq(RiskSource.industry),
+             "division": within_division(RiskSource.division_code), "unit_id": eq(RiskSource.unit_id)},
+    sorts={"id": RiskSource.id, "code": RiskSource.code, "name": RiskSource.name,
+           "subclass_code": RiskSource.subclass_code, "level": RiskSource.level, "score": RiskSource.score,
+           "division_code": RiskSource.division_code, "updated_at": RiskSource.updated_at},
+    labels={"code": "编号", "name": "名称", "subclass_code": "风险小类", "level": "等级", "score": "分值",
+            "division_code": "区划", "updated_at": "更新时间"},
+    default_sort=("id",),
+)
 
 
-def list_units(db: Session, *, principal: Principal, params: PageParams, **filters: Any) -> tuple[list[Unit], int]:
-    return paginate(db, units_query(principal, **filters), params)
-
-
-def get_unit(db: Session, *, principal: Principal, unit_id: int) -> Unit:
-    return get_scoped(db, principal, Unit, unit_id, what="生产经营单位")
-
-
-# --- sources --------------------------------------------------------------------------------------
-
-def source_conditions(*, class_code: str | None = None, subclass_code: str | None = None,
-                      level: str | None = None, industry: str | None = None, division: str | None = None,
-                      unit_id: int | None = None) -> list[Any]:
-    conds: list[Any] = []
-    if class_code:
-        conds.append(RiskSource.class_code == class_code)
-    if subclass_code:
-        conds.append(RiskSource.subclass_code == subclass_code)
-    if level:
-        conds.append(RiskSource.level.is_(None) if level == UNASSESSED else RiskSource.level == level)
-    if industry:
-        conds.append(RiskSource.industry == industry)
-    if (clause := _division_filter(RiskSource.division_code, division)) is not None:
-        conds.append(clause)
-    if unit_id is not None:
-        conds.append(RiskSource.unit_id == unit_id)
-    return conds
+def source_conditions(**filters: Any) -> list[Any]:
+    """SQL conditions of the source filters (the same declarations as the list uses)."""
+    return SOURCES.conditions(SourceQuery.model_construct(**filters))
 
 
 def sources_query(principal: Principal, **filters: Any) -> Select[Any]:
-    return scoped(principal, RiskSource).where(*source_conditions(**filters)).order_by(RiskSource.id)
-
-
-def list_sources(db: Session, *, principal: Principal, params: PageParams,
-                 **filters: Any) -> tuple[list[RiskSource], int]:
-    return paginate(db, sources_query(principal, **filters), params)
+    return SOURCES.select(principal, SourceQuery.model_construct(**filters))
 
 
 def get_source(db: Session, *, principal: Principal, source_id: int) -> RiskSource:
@@ -227,7 +191,6 @@ def risk_stats(db: Session, *, principal: Principal, **filters: Any) -> dict[str
 
     taxonomy = default_taxonomy()
     class_names = {c.code: c.name for c in taxonomy.classes}
-    industry_names = {i.code: i.name for i in default_industries()}
     by_class = by(RiskSource.class_code)
     by_industry = by(RiskSource.industry)
     by_district = by(county_of())
@@ -240,7 +203,7 @@ def risk_stats(db: Session, *, principal: Principal, **filters: Any) -> dict[str
     for level, n in db.execute(select(Unit.risk_level, func.count()).where(scope_clause(principal, Unit))
                                .group_by(Unit.risk_level)):
         units_by_level[level or UNASSESSED] = units_by_level.get(level or UNASSESSED, 0) + int(n)
-    return {"by_class": _rows(by_class, class_names), "by_industry": _rows(by_industry, industry_names),
+    return {"by_class": _rows(by_class, class_names), "by_industry": _rows(by_industry, industry_names()),
             "by_district": _rows(by_district, _names(db, set(by_district))), "totals": totals,
             "units_by_level": units_by_level}
 

@@ -46,8 +46,35 @@ def login_redirect(request: Request) -> RedirectResponse:
 # Planned capabilities of each domain. Honest: whatever is not built yet says so.
 # --------------------------------------------------------------------------------------
 
-def _cap(name: str, summary: str, status: str = BUILDING, href: str | None = None) -> dict[str, Any]:
-    return {"name": name, "summary": summary, "status": status, "href": href}
+def _cap(name: str, summary: str, href: str | None = None) -> dict[str, Any]:
+    """A planned capability; it shows as available when a domain serves its ``href``."""
+    return {"name": name, "summary": summary, "href": href}
+
+
+# Extra panels a domain adds to a landing page: domain key -> [(template, context function)].
+LANDING_PANELS: dict[str, list[tuple[str, Any, str | None]]] = {}
+
+
+def register_landing_panel(domain_key: str, template: str, context: Any = None,
+                           stylesheet: str | None = None) -> None:
+    """Let a domain package show a panel of its own on a landing page (called at import time)."""
+    panels = LANDING_PANELS.setdefault(domain_key, [])
+    if all(t != template for t, _, _ in panels):
+        panels.append((template, context or (lambda: {}), stylesheet))
+
+
+def served_paths(request: Request) -> set[str]:
+    """Every path the application serves (routers included in routers too)."""
+    paths: set[str] = set()
+    stack = list(request.app.routes)
+    while stack:
+        route = stack.pop()
+        router = getattr(route, "original_router", None)
+        if router is not None:
+            stack.extend(router.routes)
+        elif getattr(route, "path", None):
+            paths.add(route.path)
+    return paths
 
 
 DOMAINS: dict[str, dict[str, Any]] = {
@@ -55,12 +82,14 @@ DOMAINS: dict[str, dict[str, Any]] = {
         "title": "监督管理",
         "subtitle": "安全生产风险分级管控与隐患排查治理双重预防",
         "capabilities": [
-            _cap("风险源管理", "风险源登记、LEC / 风险矩阵评估，按红橙黄蓝四色分级（阈值可配置）"),
-            _cap("安全风险一张图", "全市风险源按等级、行业、区划分布展示与统计"),
-            _cap("隐患排查治理", "检查记录、隐患登记（一般 / 重大）、整改“五到位”、验收销号闭环"),
-            _cap("挂牌督办", "限期整改通知、督办台账、逾期提醒与升级、季度统计上报"),
-            _cap("企业安全信息", "企业基础信息、安全管理人员、重大危险源与企业自查上报"),
-            _cap("执法检查", "检查计划、现场检查记录与文书"),
+            _cap("安全风险一张图", "全市风险源四色分布，按类别、行业、等级、区划筛选，区县分级统计",
+                 "/supervision/risk-map"),
+            _cap("风险统计", "风险等级 × 类别 / 行业 / 区县统计表与图", "/supervision/risk-stats"),
+            _cap("生产经营单位", "单位登记、导入导出、单位风险四色图与风险管控手册（一册）", "/supervision/units"),
+            _cap("隐患排查治理", "检查记录、隐患登记（一般 / 重大）、整改“五到位”、验收销号闭环",
+                 "/supervision/hazards"),
+            _cap("挂牌督办", "限期整改通知、督办台账、逾期提醒与升级、季度统计上报", "/supervision/ledger"),
+            _cap("执法检查", "年度执法检查计划、行政处罚、失信黑名单", "/supervision/enforcement"),
         ],
     },
     "monitoring": {
@@ -103,9 +132,9 @@ DOMAINS: dict[str, dict[str, Any]] = {
         "title": "政务管理",
         "subtitle": "用户、权限、审计与平台配置",
         "capabilities": [
-            _cap("用户管理", "账号、角色与管辖范围（区划）", status="可用", href="#users"),
-            _cap("审计日志", "所有写操作的防篡改审计链（哈希链）及校验", status="可用", href="#audit"),
-            _cap("数据来源", "已导入数据集的来源、许可与坐标系说明", status="可用", href="/#sources"),
+            _cap("用户管理", "账号、角色与管辖范围（区划）", "/admin#users"),
+            _cap("审计日志", "所有写操作的防篡改审计链（哈希链）及校验", "/admin#audit"),
+            _cap("数据来源", "已导入数据集的来源、许可与坐标系说明", "/#sources"),
             _cap("业务配置", "风险分级阈值、隐患分级、响应规则、预警阈值等参数配置"),
             _cap("数据导入导出", "批量导入（逐行校验）与导出"),
         ],
@@ -115,9 +144,17 @@ DOMAINS: dict[str, dict[str, Any]] = {
 
 def domain_page(request: Request, principal: Principal, key: str, template: str = "domain.html",
                 **context: Any) -> HTMLResponse:
+    """A domain's landing page: its capabilities (available when served) and the domains' panels."""
     domain = DOMAINS[key]
-    return render(request, template, principal, active=key, title=domain["title"],
-                  domain=domain, domain_key=key, **context)
+    served = served_paths(request)
+    capabilities = [cap | {"status": "可用" if cap["href"] and cap["href"].split("#")[0] in served else BUILDING}
+                    for cap in domain["capabilities"]]
+    registered = LANDING_PANELS.get(key, [])
+    panels = [(template_name, make()) for template_name, make, _ in registered]
+    stylesheets = [css for _, _, css in registered if css]
+    return render(request, template, principal, active=key, title=domain["title"], domain=domain,
+                  capabilities=capabilities, panels=panels, panel_stylesheets=stylesheets, domain_key=key,
+                  **context)
 
 
 def can(principal: Principal, permission: str) -> bool:

@@ -28,7 +28,7 @@
     divisionLookups[code].then(function (name) { node.textContent = name; });
   }
 
-  /* Search-as-you-type unit picker (ARIA combobox + listbox) over GET /risk/units?q=, which is
+  /* Search-as-you-type unit picker (ARIA combobox + listbox) over GET /units?q=, which is
      already limited to the user's jurisdiction. Markup: #<p>-unit-search (text), #<p>-unit (hidden
      unit_id), #<p>-unit-list (listbox), #<p>-unit-status (live region). onSelect(unit|null). */
   function unitPicker(prefix, onSelect) {
@@ -75,7 +75,7 @@
       if (!q) { items = []; close(); return; }
       if (ctrl && ctrl.abort) ctrl.abort();
       ctrl = window.AbortController ? new AbortController() : null;
-      Y.api('/risk/units', { query: { q: q, page_size: 20 }, signal: ctrl ? ctrl.signal : undefined }).then(function (d) {
+      Y.api('/units', { query: { q: q, page_size: 20 }, signal: ctrl ? ctrl.signal : undefined }).then(function (d) {
         if (mine !== seq) return;
         items = d.items || []; render();
       }).catch(function (e) { if (e && e.name === 'AbortError') return; setStatus(e.message); });
@@ -357,7 +357,7 @@
     Y.api('/hazards/inspections/' + id).then(function (x) {
       $('insp-sub').textContent = (x.kind === 'department' ? '部门检查' : '企业自查') + ' · ' + dt(x.inspected_at);
       var info = clear($('insp-info')), unitNode = el('span', null, '#' + x.unit_id);
-      Y.api('/risk/units/' + x.unit_id).then(function (u) { unitNode.textContent = u.name; $('insp-title').textContent = u.name + ' 检查记录 #' + x.id; }).catch(function () {});
+      Y.api('/units/' + x.unit_id).then(function (u) { unitNode.textContent = u.name; $('insp-title').textContent = u.name + ' 检查记录 #' + x.id; }).catch(function () {});
       [['单位', unitNode], ['检查类型', x.kind === 'department' ? '部门检查' : '企业自查'], ['检查人员', x.inspector], ['检查部门', x.department],
        ['检查时间', dt(x.inspected_at)], ['不合格项', String(x.failed_count)],
        ['年度计划', x.planned_inspection_id ? el('a', { href: Y.root + '/supervision/enforcement', text: '计划检查 #' + x.planned_inspection_id }) : '—'],

@@ -22,7 +22,7 @@
     var exp = Object.assign({}, q);
     delete exp.page; delete exp.page_size;
     document.getElementById('units-export').href = Y.root + '/api/v1/risk/units/export.xlsx?' + new URLSearchParams(exp).toString();
-    return Y.api('/risk/units', { query: q }).then(function (data) {
+    return Y.api('/units', { query: q }).then(function (data) {
       total = data.total;
       body.textContent = '';
       data.items.forEach(function (u) {
@@ -52,7 +52,7 @@
       e.preventDefault();
       var err = document.getElementById('unit-form-error');
       R.showError(err, null);
-      Y.api('/risk/units', { method: 'POST', body: R.formJson(form) }).then(function (u) {
+      Y.api('/units', { method: 'POST', body: R.formJson(form) }).then(function (u) {
         Y.toast('已登记：' + u.name, 'ok');
         window.location.assign(Y.root + '/supervision/units/' + u.id);
       }).catch(function (ex) { R.showError(err, ex); });

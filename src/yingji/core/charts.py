@@ -1,6 +1,7 @@
-"""Layout of the statistics charts (inline SVG drawn by ``risk_charts.html``). Pure: data in, geometry out.
+"""The platform's one chart approach: layout of inline SVG charts drawn by ``web/templates/_charts.html``.
 
-Two chart kinds, both horizontal (Chinese category names read best on the left):
+Pure: data in, geometry out; no JavaScript chart library, no canvas — the page prints, works
+without scripts and is readable by screen readers (each chart carries a ``<desc>``). Two chart kinds, both horizontal (Chinese category names read best on the left):
 
 * :func:`stacked_bars` — one bar per row, split into the four levels plus 未评估, highest level first;
   every segment wide enough carries its text (“重大 12” or “12”), every segment has a tooltip
@@ -24,8 +25,17 @@ BAR = 22.0
 GAP = 10.0
 TOP = 26.0  # room for the axis tick labels
 WIDTH = 860.0
-# text colour on each level fill: dark on orange/yellow/grey, white on red/blue (contrast)
-_DARK_ON = {"orange", "yellow", "none"}
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One stacked component: its key in ``counts``, short and full label, fill colour, text colour."""
+
+    key: str
+    short: str
+    full: str
+    hex: str
+    dark_text: bool  # dark text on light fills (orange, yellow, grey); white on dark ones
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -105,12 +115,11 @@ def _clip(label: str, width: float) -> str:
     return label + "…"
 
 
-def stacked_bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], levels: Sequence[Any], *,
-                 note_key: str | None = None, note_label: str = "", width: float = WIDTH) -> Chart:
-    """Rows are ``{"name", "counts": {level: n, "unassessed": n}, "total"}`` (as from ``service.risk_stats``);
-    levels are :class:`~yingji.risk.grading.LevelInfo` (highest first)."""
-    keys = [(lv.key, lv.short_label, f"{lv.colour_label} · {lv.label}", lv.colour, lv.hex) for lv in levels]
-    keys.append(("unassessed", UNASSESSED_LABEL, f"灰 · {UNASSESSED_LABEL}", "none", "#9AA3AD"))
+def stacked_bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], series: Sequence[Series], *,
+                 note_key: str | None = None, note_label: str = "", width: float = WIDTH,
+                 empty_text: str = "无数据") -> Chart:
+    """Rows are ``{"name", "counts": {series key: n}, "total"}``; series in stacking order, left first."""
+    keys = [(s.key, s.short, s.full, s.dark_text, s.hex) for s in series]
     label_w = _label_width(r["name"] for r in rows)
     widest = thousands(max((r["total"] for r in rows), default=0))
     total_room = text_width(f"合计 {widest}" + (f"（{note_label} {widest}）" if note_key else "")) + 10
@@ -123,7 +132,7 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], leve
         x = plot_x
         segs: list[Segment] = []
         parts: list[str] = []
-        for key, short, full, colour, hex_ in keys:
+        for key, short, full, dark, hex_ in keys:
             n = int(r["counts"].get(key, 0) or 0)
             if not n:
                 continue
@@ -131,7 +140,7 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], leve
             long_text, short_text = f"{short} {thousands(n)}", thousands(n)
             text = long_text if text_width(long_text) + 8 <= w else short_text if text_width(short_text) + 6 <= w else ""
             segs.append(Segment(key=key, x=x, w=w, value=n, title=f"{r['name']} · {full}：{thousands(n)}",
-                                text=text, text_x=x + w / 2, dark_text=colour in _DARK_ON, hex=hex_))
+                                text=text, text_x=x + w / 2, dark_text=dark, hex=hex_))
             parts.append(f"{full} {thousands(n)}")
             x += w
         total_text = f"合计 {thousands(r['total'])}"
@@ -139,15 +148,16 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], leve
             total_text += f"（{note_label} {thousands(int(r['counts'].get(note_key, 0) or 0))}）"
         out.append(Row(label=_clip(r["name"], label_w), y=y, total=int(r["total"]), total_text=total_text,
                        total_x=x + 6, segments=segs, bar_w=x - plot_x))
-        descs.append(f"{r['name']}：{'，'.join(parts) or '无风险源'}，合计 {thousands(r['total'])}")
-    desc = "按等级堆叠的横向条形图，每行从左到右依次为红·重大、橙·较大、黄·一般、蓝·低、灰·未评估。" + "；".join(descs) + "。"
+        descs.append(f"{r['name']}：{'，'.join(parts) or empty_text}，合计 {thousands(r['total'])}")
+    order = "、".join(full.replace(" · ", "·") for _, _, full, _, _ in keys)
+    desc = f"堆叠横向条形图，每行从左到右依次为{order}。" + "；".join(descs) + "。"
     legend = [{"key": k, "text": full, "hex": hex_} for k, _, full, _, hex_ in keys]
     return Chart(id=chart_id, title=title, desc=desc, width=width, height=TOP + len(rows) * (BAR + GAP) + 4,
                  plot_x=plot_x, plot_w=plot_w, ticks=ticks, rows=out, legend=legend)
 
 
 def bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], *, note_key: str | None = None,
-         note_label: str = "", sort: bool = True, width: float = WIDTH) -> Chart:
+         note_label: str = "", sort: bool = True, width: float = WIDTH, what: str = "数量") -> Chart:
     """Plain bars of ``total`` per row; ``note_key`` adds e.g. “其中重大 12” from ``counts[note_key]``."""
     items = sorted(rows, key=lambda r: (-r["total"], r["name"])) if sort else list(rows)
     label_w = _label_width(r["name"] for r in items)
@@ -167,17 +177,6 @@ def bars(chart_id: str, title: str, rows: Sequence[dict[str, Any]], *, note_key:
         w = plot_w * r["total"] / top
         out.append(Row(label=_clip(r["name"], label_w), y=y, total=int(r["total"]), total_text=value_text(r),
                        total_x=plot_x + w + 6, bar_w=w))
-    desc = "横向条形图，按风险源数量从多到少排列。" + "；".join(f"{r['name']}：{value_text(r)}" for r in items) + "。"
+    desc = f"横向条形图，按{what}从多到少排列。" + "；".join(f"{r['name']}：{value_text(r)}" for r in items) + "。"
     return Chart(id=chart_id, title=title, desc=desc, width=width, height=TOP + len(items) * (BAR + GAP) + 4,
                  plot_x=plot_x, plot_w=plot_w, ticks=ticks, rows=out)
-
-
-def stats_charts(stats: dict[str, Any], levels: Sequence[Any]) -> dict[str, Chart]:
-    """The three charts of the statistics page."""
-    major = next((lv for lv in levels if lv.rank == 1), levels[0] if levels else None)
-    note = {"note_key": major.key, "note_label": f"其中{major.colour_label}·{major.short_label}"} if major else {}
-    return {
-        "district": stacked_bars("risk-chart-district", "各区县风险源等级分布", stats["by_district"], levels, **note),
-        "class": bars("risk-chart-class", "按风险大类的风险源数量", stats["by_class"], **note),
-        "industry": bars("risk-chart-industry", "按行业的风险源数量", stats["by_industry"], **note),
-    }
