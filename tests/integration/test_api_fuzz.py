@@ -1,7 +1,8 @@
 """Property-based fuzzing of the whole API from its OpenAPI description (schemathesis).
 
-Every operation is called with generated valid and invalid input, as an administrator, on a
-throw-away database per backend. The API must never answer 5xx.
+Every operation is called with generated valid and invalid input on a throw-away database: as an
+administrator on each backend, as a county officer (PostgreSQL) and as an enterprise manager
+(SQLite) — the permission and jurisdiction paths must not 5xx either. The API must never answer 5xx.
 """
 
 from __future__ import annotations
@@ -18,22 +19,34 @@ from yingji.core.auth import system_principal
 from yingji.core.db import Database
 from yingji.core.migrate import upgrade
 from yingji.core.schemas import UserIn
+from yingji.units.actions import create_unit
+from yingji.units.schemas import UnitIn
 
 STREAMING = "/api/v1/events/stream"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+ROLES = [("sqlite", "admin", "350100"), ("postgresql", "admin", "350100"),
+         ("postgresql", "county_officer", "350102"), ("sqlite", "enterprise_manager", "350102001")]
+
+
+@pytest.fixture(scope="module", params=ROLES, ids=["-".join(r[:2]) for r in ROLES])
 def fuzz_env(request, tmp_path_factory, reference_data):  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("fuzz-" + request.param)
-    gen = make_database(request.param, tmp)
+    backend, role, scope = request.param
+    tmp = tmp_path_factory.mktemp(f"fuzz-{backend}-{role}")
+    gen = make_database(backend, tmp)
     test_db = next(gen)
     upgrade(test_db.url)
     database = Database(test_db.url)
     with database.session() as s:
         load_reference(s, system_principal(), *reference_data)
-        admin = create_user(s, system_principal(), UserIn(username="fuzz_admin", display_name="fuzz", role="admin",
-                                                          scope_code="350100", password="fuzz-admin-pw"))
-        _, token = create_token(s, system_principal(), admin.id, "fuzz")
+        unit_id = None
+        if role == "enterprise_manager":
+            unit = create_unit(s, system_principal(), UnitIn(name="模糊测试企业", credit_code="91350102FUZZ00001X",
+                                                             industry="hazchem", division_code=scope))
+            unit_id = unit.id
+        user = create_user(s, system_principal(), UserIn(username=f"fuzz_{role}", display_name="fuzz", role=role,
+                                                         scope_code=scope, unit_id=unit_id, password="fuzz-user-pw-1"))
+        _, token = create_token(s, system_principal(), user.id, "fuzz")
     app = create_app(Settings(data_dir=tmp, secret_key="fuzz"), database=database, start_background=False)
     yield app, token
     database.dispose()

@@ -1,7 +1,8 @@
-"""Walk EVERY API route as users outside county A and check nothing of county A leaks or changes.
+"""Walk EVERY API route and EVERY page as users outside county A — and as an enterprise user of
+another unit inside it — and check nothing of county A's records leaks or changes.
 
-New routes are covered automatically: the walk fails if it cannot fill a route's path
-parameters or body (register them in scope_samples.py).
+New routes and pages are covered automatically: the walk fails if it cannot fill a route's path
+parameters or body (register them in scope_samples.py / samples_<package>.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,33 @@ CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 LEAK_KEYS = {"code", "division_code", "scope_code"}
 
 WALKERS = [("admin", "350121"), ("county_officer", "350121"), ("township_officer", "350102002"),
-           ("leader", "350103")]
+           ("leader", "350103"), ("enterprise_manager", S.TOWNSHIP_A)]
+# readable by an enterprise user inside county A although not its unit's: the division it lies in
+SHARED_IN_SCOPE = {"/api/v1/divisions/{code}"}
+# the marks the samples put into county A's records (names, titles): never in an outsider's page
+SAMPLE_MARKS = ("辖区A", "巡查样例")
+
+
+def _walker(client_for, database, role: str, scope: str):  # type: ignore[no-untyped-def]
+    """A client for the role; an enterprise manager gets a unit of its own in county A."""
+    if role != "enterprise_manager":
+        return client_for(role, scope), None
+    from tests.integration.samples_hazards import make_unit
+
+    own = make_unit(database, division_code=scope, name="巡查员自己的企业")
+    return client_for(role, scope, unit_id=own), own
+
+
+def _foreign_units(value: Any, own: int):  # type: ignore[no-untyped-def]
+    """unit_id values of records that are not the enterprise user's own unit."""
+    if isinstance(value, dict):
+        if isinstance(value.get("unit_id"), int) and value["unit_id"] != own:
+            yield value["unit_id"]
+        for v in value.values():
+            yield from _foreign_units(v, own)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _foreign_units(v, own)
 
 
 def api_routes(app) -> list[tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
@@ -63,7 +90,7 @@ def test_every_api_route_requires_login(app, anon):
 @pytest.mark.parametrize("role,scope", WALKERS)
 def test_out_of_scope_user_walk_over_every_route(app, database, client_for, role, scope):
     ctx: dict[str, Any] = {}
-    client = client_for(role, scope)
+    client, own_unit = _walker(client_for, database, role, scope)
     checked = 0
     for method, path, route in api_routes(app):
         if path in S.PUBLIC | S.SELF | S.STREAMS or not path.startswith("/api/"):
@@ -80,10 +107,17 @@ def test_out_of_scope_user_walk_over_every_route(app, database, client_for, role
             if r.status_code == 200 and r.headers.get("content-type", "").startswith("application/json"):
                 leaked = [c for c in _codes(r.json()) if not in_scope(scope, c)]
                 assert not leaked, f"GET {path} leaked out-of-scope records {leaked[:5]} to {role}@{scope}"
+                if own_unit is not None:
+                    foreign = list(_foreign_units(r.json(), own_unit))
+                    assert not foreign, f"GET {path} showed other units' records {foreign[:5]} to an enterprise user"
             checked += 1
             continue
         if method == "GET":
             r = client.get(url)
+            if own_unit is not None and path in SHARED_IN_SCOPE:
+                assert r.status_code == 200, f"GET {path}: {r.status_code}"
+                checked += 1
+                continue
         else:
             key = (method, path)
             assert key in S.WRITE_BODIES, f"register a body for {method} {path} in scope_samples.py"
@@ -100,3 +134,51 @@ def test_out_of_scope_user_walk_over_every_route(app, database, client_for, role
         writes = s.scalar(select(func.count()).select_from(AuditRecord)
                           .where(AuditRecord.actor == client.user.username))
     assert writes == 0, "an out-of-scope user managed to write"
+
+
+def page_routes(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every HTML page the application serves (GET routes outside /api, static files and docs)."""
+    paths: set[str] = set()
+    stack = list(app.routes)
+    while stack:
+        route = stack.pop()
+        router = getattr(route, "original_router", None)
+        if router is not None:
+            stack.extend(router.routes)
+            continue
+        path, methods = getattr(route, "path", ""), getattr(route, "methods", None) or set()
+        if "GET" in methods and not path.startswith(("/api/", "/static", "/vendor", "/docs", "/openapi",
+                                                      "/redoc", "/healthz", "/metrics")):
+            paths.add(path)
+    assert len(paths) >= 10
+    return sorted(paths)
+
+
+def test_every_page_requires_login(app, anon):
+    for path in page_routes(app):
+        if path == "/login":
+            continue
+        r = anon.get(re.sub(r"\{[^}]+\}", "1", path), follow_redirects=False)
+        assert r.status_code in (302, 303) and "/login" in r.headers["location"], f"page {path}: {r.status_code}"
+
+
+@pytest.mark.parametrize("role,scope", WALKERS)
+def test_out_of_scope_user_walk_over_every_page(app, database, client_for, role, scope):
+    """A page about a county-A record answers a Chinese 404 page to an outsider; list pages show none of it."""
+    ctx: dict[str, Any] = {}
+    client, _ = _walker(client_for, database, role, scope)
+    for path in page_routes(app):
+        params = re.findall(r"\{([^}]+)\}", path)
+        missing = [p for p in params if p not in S.PATH_SAMPLES]
+        assert not missing, f"register a sample for {missing} of page {path} in scope_samples.py"
+        url = path
+        for p in params:
+            url = url.replace("{" + p + "}", str(S.PATH_SAMPLES[p](database, ctx)))
+        r = client.get(url, follow_redirects=False)
+        if params:
+            assert r.status_code in (403, 404), f"page {path} as {role}@{scope} answered {r.status_code}"
+            assert r.headers["content-type"].startswith("text/html") and "未找到" in r.text or "无权" in r.text
+        else:
+            assert r.status_code in (200, 303), f"page {path} as {role}@{scope} answered {r.status_code}"
+        leaked = [m for m in SAMPLE_MARKS if m in r.text]
+        assert not leaked, f"page {path} showed county A's {leaked} to {role}@{scope}"

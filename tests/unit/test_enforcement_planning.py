@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from yingji.core.errors import ValidationFailed
-from yingji.enforcement.planning import annual_plan, official_calendar, periods, working_days
+from yingji.enforcement import planning
+from yingji.enforcement.planning import annual_plan, calendar_source, official_calendar, periods, working_days
 
 
 def _units(n: int, levels=("major", "significant", "general", "low", None), divisions=("350102", "350103")):
@@ -88,6 +89,18 @@ def test_unknown_year_skips_weekends_only():
     days = working_days(2031)
     assert all(d.weekday() < 5 for d in days)
     assert len(days) == 261
+    assert calendar_source(2031) == "weekends"
+
+
+def test_the_calendar_comes_from_chinese_calendar_with_a_local_override(monkeypatch):
+    assert calendar_source(2025) == calendar_source(2026) == "chinese-calendar"
+    # a year the package does not know yet, announced by the State Council: the local override file
+    monkeypatch.setattr(planning, "_overrides", lambda: {"2031": {
+        "holidays": ["2031-01-01", "2031-10-01"], "workdays": ["2031-09-28"]}})
+    assert calendar_source(2031) == "override"
+    days = set(working_days(2031))
+    assert date(2031, 1, 1) not in days and date(2031, 10, 1) not in days
+    assert date(2031, 9, 28) in days  # a Sunday make-up working day
 
 
 def test_custom_holidays_override_the_calendar():

@@ -15,7 +15,6 @@ from yingji.hazards.demo import generate_hazards
 from yingji.hazards.lifecycle import STATES, missing_plan_fields
 from yingji.risk.catalog import load_taxonomy
 from yingji.risk.demo import generate_sources, needed_industries, unit_levels
-from yingji.risk.grading import lec, ls, unit_level
 from yingji.units.demo import generate_units
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -121,27 +120,12 @@ def test_source_owner_industry_matches_the_subclass(demo):
         assert demo.units[s["unit_index"]]["industry"] in tax.subclass(s["subclass_code"]).industries
 
 
-def test_levels_are_computed_with_the_grading_functions(demo):
-    for s in demo.sources:
-        f = s["factors"]
-        res = lec(f["l"], f["e"], f["c"]) if s["method"] == "lec" else ls(f["l"], f["s"])
-        assert res.level == s["level"]
-
-
 def test_level_distribution_is_plausible(demo):
     counts = Counter(s["level"] for s in demo.sources)
     n = len(demo.sources)
     assert 0 < counts["major"] < counts["significant"] < counts["general"]
     assert counts["major"] / n < 0.06
     assert (counts["general"] + counts["low"]) / n > 0.7
-
-
-def test_unit_level_is_the_highest_of_its_sources(demo):
-    by_unit: dict[int, list[str]] = {}
-    for s in demo.sources:
-        by_unit.setdefault(s["unit_index"], []).append(s["level"])
-    for u in demo.units:
-        assert u["risk_level"] == unit_level(by_unit.get(u["index"], []))
 
 
 def test_hazards_cover_every_state_with_about_five_percent_major(demo):

@@ -21,12 +21,12 @@ from yingji.core import audit, events
 from yingji.core.auth import ApiToken, Principal, User, hash_password, hash_token, new_token, verify_password
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Dataset, Division
-from yingji.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from yingji.core.schemas import ImportRowError, UserIn, UserPatch
-from yingji.core.scope import division_level, ensure_in_scope, get_scoped, in_scope
+from yingji.core.scope import division_level, ensure_in_scope, get_scoped, in_scope, visible
 
 
-def user_snapshot(user: User) -> dict[str, Any]:
+def _user_snapshot(user: User) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name, "role": user.role,
             "scope_code": user.scope_code, "unit_id": user.unit_id, "active": user.active}
 
@@ -73,15 +73,17 @@ def create_user(db: Session, actor: Principal, data: UserIn) -> User:
         _check_scope_division(db, actor, data.scope_code)
         if data.role == "enterprise_manager" and data.unit_id is None:
             raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
-        if db.scalar(select(User.id).where(User.username == data.username)) is not None:
-            raise Conflict(f"用户名 {data.username} 已存在", field="username")
+        existing = db.scalar(select(User).where(User.username == data.username))
+        if existing is not None:  # usernames are platform-wide; one outside the actor's scope is not described
+            raise Conflict(f"用户名 {data.username} 已存在" if visible(actor, existing)
+                           else f"用户名 {data.username} 不可用，请换一个", field="username")
         user = User(username=data.username, display_name=data.display_name, role=data.role,
                     scope_code=data.scope_code, unit_id=data.unit_id,
                     password_hash=hash_password(data.password), active=True, session_version=1)
         db.add(user)
         db.flush()
         audit.record(db, actor, "user.created", "user", user.id, division_code=user.scope_code,
-                     after=user_snapshot(user))
+                     after=_user_snapshot(user))
         events.emit(db, "user.created", division_code=user.scope_code, actor=actor.username,
                     summary=f"新增用户 {user.display_name}（{user.role_label}）", payload={"user_id": user.id})
     return user
@@ -91,7 +93,7 @@ def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -
     actor.require("users:manage")
     with atomic(db):
         user = get_scoped(db, actor, User, user_id, what="用户")
-        before = user_snapshot(user)
+        before = _user_snapshot(user)
         changes = patch.model_dump(exclude_unset=True)
         if "scope_code" in changes and changes["scope_code"] is not None:
             _check_scope_division(db, actor, changes["scope_code"])
@@ -107,7 +109,7 @@ def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -
             user.password_hash = hash_password(changes["password"])
         if changes.get("password") or changes.get("active") is False or "role" in changes or "scope_code" in changes:
             user.session_version += 1  # log the user out everywhere
-        after = user_snapshot(user)
+        after = _user_snapshot(user)
         audit.record(db, actor, "user.updated", "user", user.id, division_code=user.scope_code,
                      before=before, after=after | ({"password": "changed"} if changes.get("password") else {}))
         events.emit(db, "user.updated", division_code=user.scope_code, actor=actor.username,
@@ -168,7 +170,7 @@ def ensure_admin(db: Session, *, password: str | None, scope_code: str) -> str |
         db.add(user)
         db.flush()
         audit.record(db, actor, "user.created", "user", user.id, division_code=scope_code,
-                     after=user_snapshot(user))
+                     after=_user_snapshot(user))
         events.emit(db, "user.created", division_code=scope_code, actor=actor.username,
                     summary="创建首个系统管理员", payload={"user_id": user.id})
     return generated
@@ -199,7 +201,7 @@ def _geometry_digest(geometry: dict[str, Any] | None) -> str | None:
     return hashlib.sha256(json.dumps(geometry, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def division_snapshot(d: Division) -> dict[str, Any]:
+def _division_snapshot(d: Division) -> dict[str, Any]:
     return {"name": d.name, "level": d.level, "parent_code": d.parent_code, "population": d.population,
             "area_km2": d.area_km2, "synthetic": d.synthetic, "dataset_key": d.dataset_key}
 
@@ -236,10 +238,10 @@ def load_reference(db: Session, actor: Principal, divisions: Sequence[Any], data
                 db.add(row)
                 db.flush()
                 audit.record(db, actor, "division.created", "division", rec.code, division_code=rec.code,
-                             after=division_snapshot(row) | {"geometry": _geometry_digest(rec.geometry)})
+                             after=_division_snapshot(row) | {"geometry": _geometry_digest(rec.geometry)})
                 summary.created += 1
             else:
-                before = division_snapshot(row) | {"geometry": _geometry_digest(row.geometry)}
+                before = _division_snapshot(row) | {"geometry": _geometry_digest(row.geometry)}
                 after = {k: fields[k] for k in ("name", "level", "parent_code", "population", "area_km2",
                                                  "synthetic")} | {"dataset_key": rec.dataset,
                                                                   "geometry": _geometry_digest(rec.geometry)}
@@ -303,7 +305,7 @@ def import_divisions(db: Session, actor: Principal, content: bytes, filename: st
         db.flush()
         for row in valid:
             division = db.get(Division, row["code"])
-            before = division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)} if division else None
+            before = _division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)} if division else None
             if division is None:
                 division = Division(code=row["code"], name=row["name"], level=division_level(row["code"]),
                                     parent_code=row["_parent"])
@@ -321,12 +323,7 @@ def import_divisions(db: Session, actor: Principal, content: bytes, filename: st
             db.flush()
             audit.record(db, actor, "division.imported", "division", division.code, division_code=division.code,
                          before=before,
-                         after=division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)})
+                         after=_division_snapshot(division) | {"geometry": _geometry_digest(division.geometry)})
         events.emit(db, "divisions.imported", division_code=actor.scope_code, actor=actor.username,
                     summary=f"导入区划数据 {len(valid)} 条（{filename}）", payload={"dataset": key, "count": len(valid)})
     return len(valid), errors, True
-
-
-def require_admin_scope(actor: Principal) -> None:
-    if not actor.is_admin:
-        raise Forbidden("只有系统管理员可以执行此操作")

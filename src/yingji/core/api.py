@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Generic, TypeVar
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yingji.core.errors import ValidationFailed as YingjiValidation
@@ -20,8 +18,6 @@ from yingji.core.errors import YingjiError
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-MAX_PAGE_SIZE = 500
 
 
 class ErrorBody(BaseModel):
@@ -43,22 +39,6 @@ class Page(BaseModel, Generic[T]):
     page: int
     page_size: int
     sort: str | None = None
-
-
-class PageParams:
-    def __init__(
-        self,
-        page: int = Query(1, ge=1, le=1_000_000, description="页码，从 1 开始"),
-        page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
-    ) -> None:
-        self.page = page
-        self.page_size = page_size
-
-
-def paginate(db: Session, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = db.execute(stmt.limit(params.page_size).offset((params.page - 1) * params.page_size))
-    return list(rows.scalars().all()), total
 
 
 def read_upload(file: Any, limit: int = 10 * 1024 * 1024) -> bytes:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from yingji.core.auth import ROLES
+from yingji.core.listing import ListQuery
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -155,13 +156,36 @@ class ImportResult(Strict):
     errors: list[ImportRowError]
 
 
-class DivisionImportResult(BaseModel):
-    mode: Literal["all_or_nothing", "valid_only"]
-    dry_run: bool
-    total_rows: int
-    imported: int
-    committed: bool
-    errors: list[ImportRowError]
+DivisionImportResult = ImportResult
+
+
+# --- list queries (yingji.core.listing) ------------------------------------------------------------
+
+DivisionFilter = Annotated[str | None, Field(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
+
+
+class DivisionQuery(ListQuery):
+    level: Literal["province", "city", "county", "township", "village"] | None = None
+    parent: DivisionFilter = None
+    division: DivisionFilter = None
+    q: Annotated[str | None, Field(max_length=50, description="名称包含")] = None
+
+
+class UserQuery(ListQuery):
+    division: DivisionFilter = None
+    q: Annotated[str | None, Field(max_length=64, description="用户名或姓名包含")] = None
+    role: RoleKey | None = None
+    active: bool | None = None
+
+
+class AuditQuery(ListQuery):
+    division: DivisionFilter = None
+    entity_type: Annotated[str | None, Field(max_length=64)] = None
+    entity_id: Annotated[str | None, Field(max_length=64)] = None
+    action: Annotated[str | None, Field(max_length=64)] = None
+    actor: Annotated[str | None, Field(max_length=64, description="操作人用户名")] = None
+    since: Annotated[QueryTime | None, Field(description="时间起（含）")] = None
+    until: Annotated[QueryTime | None, Field(description="时间止（不含）")] = None
 
 
 class UserIn(Strict):

@@ -7,27 +7,44 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from yingji.core.api import PageParams, paginate
 from yingji.core.audit import AuditRecord
 from yingji.core.auth import Principal, User
 from yingji.core.divisions import Dataset, Division
 from yingji.core.events import OutboxEvent
+from yingji.core.listing import ListSpec, before, contains, eq, since, within_division
+from yingji.core.schemas import AuditQuery, DivisionQuery, UserQuery
 from yingji.core.scope import get_scoped, scoped, within
 
+DIVISIONS = ListSpec(
+    model=Division, query=DivisionQuery,
+    filters={"level": eq(Division.level), "parent": eq(Division.parent_code),
+             "division": within_division(Division.code), "q": contains(Division.name)},
+    sorts={"code": Division.code, "name": Division.name, "population": Division.population,
+           "area_km2": Division.area_km2},
+    labels={"code": "代码", "name": "名称", "population": "人口", "area_km2": "面积"},
+    default_sort=("code",),
+)
 
-def list_divisions(db: Session, *, principal: Principal, params: PageParams, level: str | None = None,
-                   parent: str | None = None, division: str | None = None,
-                   q: str | None = None) -> tuple[list[Division], int]:
-    stmt = scoped(principal, Division).order_by(Division.code)
-    if level:
-        stmt = stmt.where(Division.level == level)
-    if parent:
-        stmt = stmt.where(Division.parent_code == parent)
-    if division:
-        stmt = stmt.where(within(Division.code, division))
-    if q:
-        stmt = stmt.where(Division.name.contains(q, autoescape=True))
-    return paginate(db, stmt, params)
+USERS = ListSpec(
+    model=User, query=UserQuery,
+    filters={"division": within_division(User.scope_code), "q": contains(User.username, User.display_name),
+             "role": eq(User.role), "active": eq(User.active)},
+    sorts={"id": User.id, "username": User.username, "display_name": User.display_name, "role": User.role,
+           "scope_code": User.scope_code, "created_at": User.created_at},
+    labels={"username": "用户名", "display_name": "姓名", "role": "角色", "scope_code": "管辖区划",
+            "created_at": "创建时间"},
+    default_sort=("id",),
+)
+
+AUDIT = ListSpec(
+    model=AuditRecord, query=AuditQuery,
+    filters={"division": within_division(AuditRecord.division_code), "entity_type": eq(AuditRecord.entity_type),
+             "entity_id": eq(AuditRecord.entity_id), "action": eq(AuditRecord.action), "actor": eq(AuditRecord.actor),
+             "since": since(AuditRecord.occurred_at), "until": before(AuditRecord.occurred_at)},
+    sorts={"seq": AuditRecord.seq, "occurred_at": AuditRecord.occurred_at},
+    labels={"seq": "序号", "occurred_at": "时间"},
+    default_sort=("-seq",),
+)
 
 
 def get_division(db: Session, *, principal: Principal, code: str) -> Division:
@@ -59,31 +76,6 @@ def divisions_geojson(db: Session, *, principal: Principal, level: str | None,
 
 def list_datasets(db: Session) -> list[Dataset]:
     return list(db.execute(select(Dataset).order_by(Dataset.synthetic, Dataset.key)).scalars())
-
-
-def list_users(db: Session, *, principal: Principal, params: PageParams,
-               division: str | None = None, q: str | None = None) -> tuple[list[User], int]:
-    stmt = scoped(principal, User).order_by(User.id)
-    if division:
-        stmt = stmt.where(within(User.scope_code, division))
-    if q:
-        stmt = stmt.where(User.username.contains(q, autoescape=True) | User.display_name.contains(q, autoescape=True))
-    return paginate(db, stmt, params)
-
-
-def list_audit(db: Session, *, principal: Principal, params: PageParams, division: str | None = None,
-               entity_type: str | None = None, entity_id: str | None = None,
-               action: str | None = None) -> tuple[list[AuditRecord], int]:
-    stmt = scoped(principal, AuditRecord).order_by(AuditRecord.seq.desc())
-    if division:
-        stmt = stmt.where(within(AuditRecord.division_code, division))
-    if entity_type:
-        stmt = stmt.where(AuditRecord.entity_type == entity_type)
-    if entity_id:
-        stmt = stmt.where(AuditRecord.entity_id == entity_id)
-    if action:
-        stmt = stmt.where(AuditRecord.action == action)
-    return paginate(db, stmt, params)
 
 
 def recent_events(db: Session, *, principal: Principal, limit: int = 20,

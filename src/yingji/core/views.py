@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 
 from yingji import __version__
 from yingji.core import actions, service
-from yingji.core.api import ERROR_RESPONSES, Page, PageParams
+from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.audit import verify_chain
 from yingji.core.auth import ROLES, Principal, current_principal, get_db, principal_for, requires
 from yingji.core.errors import ValidationFailed
 from yingji.core.schemas import (
     AuditOut,
+    AuditQuery,
+    DivisionQuery,
+    UserQuery,
     AuditVerifyOut,
     DatasetOut,
     DivisionImportResult,
@@ -99,12 +102,8 @@ divisions_router = APIRouter(prefix="/api/v1", tags=["行政区划"], responses=
 
 
 @divisions_router.get("/divisions", response_model=Page[DivisionOut], summary="行政区划列表")
-def list_divisions(principal: Me, db: Db, params: Annotated[PageParams, Depends()], level: LevelQ = None,
-                   parent: DivisionCodeQ = None, division: DivisionCodeQ = None,
-                   q: Annotated[str | None, Query(max_length=50)] = None) -> dict[str, Any]:
-    items, total = service.list_divisions(db, principal=principal, params=params, level=level, parent=parent,
-                                          division=division, q=q)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+def list_divisions(principal: Me, db: Db, query: Annotated[DivisionQuery, Query()]) -> dict[str, Any]:
+    return service.DIVISIONS.page(db, principal, query)
 
 
 @divisions_router.get("/divisions/geojson", summary="行政区划边界（GeoJSON，WGS84）")
@@ -155,11 +154,8 @@ def roles(principal: Me) -> dict[str, Any]:
 
 
 @users_router.get("/users", response_model=Page[UserOut], summary="用户列表")
-def list_users(principal: UserAdmin, db: Db, params: Annotated[PageParams, Depends()],
-               division: DivisionCodeQ = None,
-               q: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    items, total = service.list_users(db, principal=principal, params=params, division=division, q=q)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+def list_users(principal: UserAdmin, db: Db, query: Annotated[UserQuery, Query()]) -> dict[str, Any]:
+    return service.USERS.page(db, principal, query)
 
 
 @users_router.post("/users", response_model=UserOut, status_code=201, summary="新增用户")
@@ -209,13 +205,8 @@ audit_router = APIRouter(prefix="/api/v1/audit", tags=["审计"], responses=ERRO
 
 @audit_router.get("", response_model=Page[AuditOut], summary="审计日志（辖区内）")
 def list_audit(principal: Annotated[Principal, Depends(requires("audit:read"))], db: Db,
-               params: Annotated[PageParams, Depends()], division: DivisionCodeQ = None,
-               entity_type: Annotated[str | None, Query(max_length=64)] = None,
-               entity_id: Annotated[str | None, Query(max_length=64)] = None,
-               action: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
-    items, total = service.list_audit(db, principal=principal, params=params, division=division,
-                                      entity_type=entity_type, entity_id=entity_id, action=action)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+               query: Annotated[AuditQuery, Query()]) -> dict[str, Any]:
+    return service.AUDIT.page(db, principal, query)
 
 
 @audit_router.get("/verify", response_model=AuditVerifyOut, summary="校验审计哈希链（全量）")

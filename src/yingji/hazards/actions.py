@@ -28,7 +28,7 @@ from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from yingji.core.scope import division_level, get_scoped, scoped
 from yingji.core.timeutil import to_local
-from yingji.hazards.catalog import default_tier_config, load_checklists
+from yingji.hazards.catalog import default_tier_config, hazard_code, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config, evaluate
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
@@ -54,12 +54,7 @@ UPLOAD_TYPES = {  # content type -> (extension, magic prefixes)
 }
 
 
-def hazard_code(at: datetime, hazard_id: int) -> str:
-    """The hazard number: YH + local year of discovery/report + 6-digit id (e.g. YH2026000123)."""
-    return f"YH{to_local(at).year}{hazard_id:06d}"
-
-
-def snapshot(h: Hazard) -> dict[str, Any]:
+def _snapshot(h: Hazard) -> dict[str, Any]:
     return {"code": h.code, "unit_id": h.unit_id, "title": h.title, "tier": h.tier, "state": h.state,
             "deadline": h.deadline, "overdue": h.overdue, "supervision_level": h.supervision_level,
             "plan": h.plan}
@@ -94,7 +89,7 @@ def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, descri
     h.code = hazard_code(now, h.id)
     db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, from_state=None,
                             to_state="reported", action="report", actor=actor.username, reason=None, at=now))
-    audit.record(db, actor, "hazard.reported", "hazard", h.id, division_code=h.division_code, after=snapshot(h))
+    audit.record(db, actor, "hazard.reported", "hazard", h.id, division_code=h.division_code, after=_snapshot(h))
     events.emit(db, "hazard.reported", division_code=h.division_code, actor=actor.username,
                 summary=f"{unit.name} 上报隐患：{h.title}（{tier}）", payload=_payload(h))
     return h
@@ -200,7 +195,7 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
         h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
         if body.action in GOVERNMENT_ACTIONS and actor.unit_id is not None:
             raise Forbidden(f"“{ACTION_LABELS[body.action]}”须由监管部门执行，企业用户不能操作", field="action")
-        before = snapshot(h)
+        before = _snapshot(h)
         tier = default_tier_config().tier(h.tier)
         plan = dict(h.plan or {})
         if body.plan is not None:
@@ -228,7 +223,7 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
                                 from_state=from_state, to_state=target, action=body.action, actor=actor.username,
                                 reason=body.reason, at=now))
         audit.record(db, actor, f"hazard.{body.action}", "hazard", h.id, division_code=h.division_code,
-                     before=before, after=snapshot(h) | {"reason": body.reason})
+                     before=before, after=_snapshot(h) | {"reason": body.reason})
         events.emit(db, f"hazard.{body.action}", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} {ACTION_LABELS[body.action]}：{STATE_LABELS[from_state]} → "
                             f"{STATE_LABELS[target]}", payload=_payload(h, action=body.action))
@@ -241,7 +236,7 @@ def update_plan(db: Session, actor: Principal, hazard_id: int, plan: PlanIn) -> 
         h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
         if h.state in ("accepted", "closed"):
             raise Conflict(f"隐患已{STATE_LABELS[h.state]}，不能修改整改方案", field="plan")
-        before = snapshot(h)
+        before = _snapshot(h)
         merged = dict(h.plan or {})
         merged.update(_plan_json(plan))
         if plan.deadline is not None and h.state in ("reported", "confirmed") and (
@@ -251,7 +246,7 @@ def update_plan(db: Session, actor: Principal, hazard_id: int, plan: PlanIn) -> 
         h.plan = merged
         h.updated_at = utcnow()
         audit.record(db, actor, "hazard.plan_updated", "hazard", h.id, division_code=h.division_code,
-                     before=before, after=snapshot(h))
+                     before=before, after=_snapshot(h))
         events.emit(db, "hazard.plan_updated", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} 整改方案已更新", payload=_payload(h))
     return h
@@ -283,7 +278,7 @@ def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: Li
         rank = {None: 0, "county": 1, "city": 2}
         if rank[h.supervision_level] >= rank[body.level]:
             raise Conflict(f"该隐患已处于{SUPERVISION_LABELS[h.supervision_level]}", field="level")
-        before = snapshot(h)
+        before = _snapshot(h)
         now = utcnow()
         listing = SupervisionListing(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code,
                                      level=body.level, listed_by=body.listed_by, notice_no=body.notice_no,
@@ -296,7 +291,7 @@ def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: Li
                 now)
         db.flush()
         audit.record(db, actor, "hazard.listed", "hazard", h.id, division_code=h.division_code, before=before,
-                     after=snapshot(h) | {"listing_id": listing.id, "notice_no": body.notice_no})
+                     after=_snapshot(h) | {"listing_id": listing.id, "notice_no": body.notice_no})
         events.emit(db, "hazard.listed", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} {SUPERVISION_LABELS[body.level]}（{body.notice_no}）",
                     payload=_payload(h, level=body.level, listing_id=listing.id))
@@ -333,7 +328,7 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
                             "（县级挂牌由区县或市级用户、市级挂牌由市级用户摘牌）", field="listing_id")
         if listing.lifted_at is not None:
             raise Conflict("该挂牌督办已摘牌", field="listing_id")
-        before = snapshot(h)
+        before = _snapshot(h)
         now = utcnow()
         listing.lifted_at, listing.lifted_by, listing.lift_reason = now, actor.username, body.reason
         db.flush()
@@ -346,7 +341,7 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
                 now)
         db.flush()
         audit.record(db, actor, "hazard.listing_lifted", "hazard", h.id, division_code=h.division_code,
-                     before=before, after=snapshot(h) | {"listing_id": listing.id, "level": listing.level,
+                     before=before, after=_snapshot(h) | {"listing_id": listing.id, "level": listing.level,
                                                          "notice_no": listing.notice_no, "reason": body.reason})
         events.emit(db, "hazard.listing_lifted", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} 摘牌：{SUPERVISION_LABELS[listing.level]}（{listing.notice_no}）",
@@ -397,7 +392,7 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
                               "applied": frozenset(h.applied_steps or [])}, now, config=cfg)
             if not steps:
                 continue
-            before = snapshot(h)
+            before = _snapshot(h)
             applied = list(h.applied_steps or [])
             for step in steps:
                 recipients = ",".join(RECIPIENT_LABELS.get(r, r) for r in step.recipients)
@@ -438,7 +433,7 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
             h.applied_steps = applied
             summary["hazard_ids"].append(h.id)
             audit.record(db, actor, "hazard.escalated", "hazard", h.id, division_code=h.division_code,
-                         before=before, after=snapshot(h) | {"steps": [s.key for s in steps], "now": now.isoformat()})
+                         before=before, after=_snapshot(h) | {"steps": [s.key for s in steps], "now": now.isoformat()})
         db.flush()
     return summary
 

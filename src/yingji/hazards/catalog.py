@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from yingji.core.configfiles import read_config
 from yingji.core.errors import ValidationFailed
+from yingji.core.timeutil import to_local
 
 __all__ = [
     "ChecklistItem",
@@ -104,3 +106,8 @@ def load_checklists(path: str | Path | None = None) -> dict[str, tuple[Checklist
             parsed.append(ChecklistItem(str(it["code"]), str(it["text"]), tier, str(industry)))
         out[str(industry)] = tuple(parsed)
     return out
+
+
+def hazard_code(at: datetime, hazard_id: int) -> str:
+    """The hazard number: YH + local year of the report + 6-digit id (e.g. YH2026000123), one format everywhere."""
+    return f"YH{to_local(at).year}{hazard_id:06d}"

@@ -16,7 +16,7 @@ from yingji.core.errors import YingjiError
 from yingji.core.scope import division_level, get_scoped
 from yingji.hazards import service
 from yingji.units.models import Unit
-from yingji.web.pages import login_redirect
+from yingji.web.pages import error_page, login_redirect
 from yingji.web.templating import add_template_dir, render
 
 add_template_dir(Path(__file__).parent / "templates")
@@ -48,11 +48,20 @@ def hazards_page(request: Request, principal: MaybePrincipal) -> Response:
                   catalog=service.catalog(), flags=_flags(principal))
 
 
+def _not_found(request: Request, principal: Principal, exc: YingjiError) -> Response:
+    return error_page(request, principal, exc.message, status=exc.status, back_href="/supervision/hazards",
+                      back_label="返回隐患列表")
+
+
 @router.get("/supervision/hazards/{hazard_id}", response_class=HTMLResponse)
-def hazard_page(request: Request, principal: MaybePrincipal,
+def hazard_page(request: Request, principal: MaybePrincipal, db: Db,
                 hazard_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> Response:
     if principal is None:
         return login_redirect(request)
+    try:
+        service.get_hazard(db, principal=principal, hazard_id=hazard_id)
+    except YingjiError as exc:
+        return _not_found(request, principal, exc)
     return render(request, "hazard_detail.html", principal, active="supervision", title="隐患详情",
                   hazard_id=hazard_id, catalog=service.catalog(), flags=_flags(principal))
 
@@ -94,10 +103,14 @@ def new_inspection_page(request: Request, principal: MaybePrincipal, db: Db, uni
 
 
 @router.get("/supervision/inspections/{inspection_id}", response_class=HTMLResponse)
-def inspection_page(request: Request, principal: MaybePrincipal,
+def inspection_page(request: Request, principal: MaybePrincipal, db: Db,
                     inspection_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> Response:
     if principal is None:
         return login_redirect(request)
+    try:
+        service.get_inspection(db, principal=principal, inspection_id=inspection_id)
+    except YingjiError as exc:
+        return _not_found(request, principal, exc)
     return render(request, "inspection_detail.html", principal, active="supervision", title="检查记录",
                   inspection_id=inspection_id, flags=_flags(principal))
 

@@ -17,7 +17,7 @@ from yingji.core.city import city_profile
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Dataset, Division
 from yingji.core.timeutil import to_local
-from yingji.hazards.actions import hazard_code
+from yingji.hazards.catalog import hazard_code
 from yingji.hazards.demo import generate_hazards
 from yingji.hazards.escalation import default_escalation_config
 from yingji.hazards.models import Hazard, HazardTransition, SupervisionListing

@@ -35,7 +35,7 @@ SOURCE_FIELDS = ("code", "name", "class_code", "subclass_code", "industry", "uni
                  "lat", "description", "level", "method", "score", "management_tier")
 
 
-def source_snapshot(s: RiskSource) -> dict[str, Any]:
+def _snapshot(s: RiskSource) -> dict[str, Any]:
     return {k: getattr(s, k) for k in SOURCE_FIELDS}
 
 
@@ -77,7 +77,7 @@ def _new_source(db: Session, actor: Principal, data: SourceIn, unit: Unit | None
     db.add(source)
     db.flush()
     audit.record(db, actor, "risk_source.created", "risk_source", source.id, division_code=division,
-                 after=source_snapshot(source))
+                 after=_snapshot(source))
     return source
 
 
@@ -95,7 +95,7 @@ def update_source(db: Session, actor: Principal, source_id: int, patch: SourcePa
     actor.require(PERMISSION)
     with atomic(db):
         source = get_scoped(db, actor, RiskSource, source_id, what="风险源")
-        before = source_snapshot(source)
+        before = _snapshot(source)
         changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
                    if v is not None or k in ("lon", "lat")}
         if "subclass_code" in changes:
@@ -106,7 +106,7 @@ def update_source(db: Session, actor: Principal, source_id: int, patch: SourcePa
         for k, v in changes.items():
             setattr(source, k, v)
         db.flush()
-        after = source_snapshot(source)
+        after = _snapshot(source)
         audit.record(db, actor, "risk_source.updated", "risk_source", source.id,
                      division_code=source.division_code, before=before, after=after)
         events.emit(db, "risk.source_updated", division_code=source.division_code, actor=actor.username,
@@ -116,7 +116,7 @@ def update_source(db: Session, actor: Principal, source_id: int, patch: SourcePa
     return source
 
 
-def score(data: AssessmentIn) -> tuple[dict[str, float], float, str | None, str]:
+def _score(data: AssessmentIn) -> tuple[dict[str, float], float, str | None, str]:
     """Grade the factors (pure grading.py); returns (factors, score, band, level)."""
     if data.method == "lec":
         for name in ("e", "c"):
@@ -143,7 +143,7 @@ def _recompute_unit(db: Session, unit: Unit) -> str | None:
 
 
 def _assess(db: Session, actor: Principal, source: RiskSource, data: AssessmentIn) -> tuple[RiskAssessment, Unit]:
-    factors, value, band, level = score(data)
+    factors, value, band, level = _score(data)
     info = level_info(level)
     a = RiskAssessment(source_id=source.id, unit_id=source.unit_id, division_code=source.division_code,
                        method=data.method, factors=factors, score=value, band=band, level=level,
@@ -238,7 +238,7 @@ def import_sources(db: Session, actor: Principal, content: bytes, filename: str,
             _code_conflict(db, actor, data.code, field="风险点编号")
             seen.add(data.code)
         if assessment is not None:
-            score(assessment)
+            _score(assessment)
 
     def make(item: tuple[SourceIn, AssessmentIn | None]) -> RiskSource:
         data, assessment = item

@@ -18,7 +18,7 @@ from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import all_levels, default_grading_config, level_info
 from yingji.units.catalog import default_industries
 from yingji.units.service import get_unit
-from yingji.web.pages import can, login_redirect, register_landing_panel
+from yingji.web.pages import can, error_page, login_redirect, register_landing_panel
 from yingji.web.templating import add_template_dir, render
 
 add_template_dir(FsPath(__file__).parent / "templates")
@@ -62,8 +62,7 @@ def _safe_level(key: str | None) -> Any:
 
 
 def _not_found(request: Request, principal: Principal, message: str) -> HTMLResponse:
-    return render(request, "risk_notfound.html", principal, active="supervision", title="未找到",
-                  status_code=404, message=message)
+    return error_page(request, principal, message, back_href="/supervision", back_label="返回监督管理")
 
 
 @router.get("/supervision/risk-map", response_class=HTMLResponse)

@@ -33,7 +33,7 @@ ENTERPRISE_EDITABLE = {"address", "scale", "standardisation_level", "legal_perso
                        "notes", "lon", "lat"}
 
 
-def snapshot(u: Unit) -> dict[str, Any]:
+def _snapshot(u: Unit) -> dict[str, Any]:
     return {k: getattr(u, k) for k in UNIT_FIELDS} | {"risk_level": u.risk_level}
 
 
@@ -60,7 +60,7 @@ def _new_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
     unit = Unit(**{k: getattr(data, k) for k in UNIT_FIELDS}, synthetic=False)
     db.add(unit)
     db.flush()
-    audit.record(db, actor, "unit.created", "unit", unit.id, division_code=unit.division_code, after=snapshot(unit))
+    audit.record(db, actor, "unit.created", "unit", unit.id, division_code=unit.division_code, after=_snapshot(unit))
     return unit
 
 
@@ -79,7 +79,7 @@ def update_unit(db: Session, actor: Principal, unit_id: int, patch: UnitPatch) -
     with atomic(db):
         unit = get_scoped(db, actor, Unit, unit_id, what="生产经营单位")
         ensure_in_scope(actor, unit.division_code)
-        before = snapshot(unit)
+        before = _snapshot(unit)
         changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
                    if v is not None or k in ("lon", "lat")}
         if actor.unit_id is not None:
@@ -94,7 +94,7 @@ def update_unit(db: Session, actor: Principal, unit_id: int, patch: UnitPatch) -
         for k, v in changes.items():
             setattr(unit, k, v)
         db.flush()
-        after = snapshot(unit)
+        after = _snapshot(unit)
         audit.record(db, actor, "unit.updated", "unit", unit.id, division_code=unit.division_code,
                      before=before, after=after)
         events.emit(db, "unit.updated", division_code=unit.division_code, actor=actor.username,

@@ -142,6 +142,17 @@ DOMAINS: dict[str, dict[str, Any]] = {
 }
 
 
+ERROR_HEADINGS = {403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "输入有误", 500: "服务器内部错误"}
+
+
+def error_page(request: Request, principal: Principal | None, message: str, *, status: int = 404,
+               back_href: str = "/", back_label: str = "返回首页") -> HTMLResponse:
+    """A Chinese error page with the right HTTP status (never raw JSON, never a 200 with an empty form)."""
+    return render(request, "error.html", principal, title=ERROR_HEADINGS.get(status, "出错了"), status_code=status,
+                  status=status, heading=ERROR_HEADINGS.get(status, "出错了"), message=message,
+                  back_href=back_href, back_label=back_label)
+
+
 def domain_page(request: Request, principal: Principal, key: str, template: str = "domain.html",
                 **context: Any) -> HTMLResponse:
     """A domain's landing page: its capabilities (available when served) and the domains' panels."""
