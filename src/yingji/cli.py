@@ -18,7 +18,7 @@ from yingji.core.errors import YingjiError
 app = typer.Typer(help="yingji（应急）— 城市应急管理综合应用平台", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库：迁移", no_args_is_help=True)
-demo_app = typer.Typer(help="演示数据（福州）", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据（福州示例城市）", no_args_is_help=True)
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 divisions_app = typer.Typer(help="行政区划", no_args_is_help=True)
@@ -30,6 +30,7 @@ app.add_typer(divisions_app, name="divisions")
 
 console = Console()
 import yingji.models  # noqa: E402, F401  (complete metadata: every command may touch any table)
+from yingji.core.city import city_profile  # noqa: E402
 from yingji.domains import domain_modules  # noqa: E402
 
 
@@ -92,7 +93,7 @@ def serve(
                             f"数据库：{_safe_url(settings.sqlalchemy_url)}\n消息总线：{settings.bus_url}\n"
                             "登录：用户名 admin，密码见首次启动时的提示（或 YINGJI_ADMIN_PASSWORD）；\n"
                             "演示账号见 yingji demo load 的输出。按 Ctrl+C 停止。",
-                            title="福州市应急管理综合应用平台", border_style="green"))
+                            title=city_profile().platform_name, border_style="green"))
     uvicorn.run("yingji.app:create_app", factory=True, host=host, port=port, reload=reload,
                 log_level="info", proxy_headers=False)
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from yingji.config import get_settings
 from yingji.core.auth import system_principal
+from yingji.core.city import city_profile
 from yingji.core.db import Database
 from yingji.core.timeutil import local_midnight
 
@@ -56,7 +57,7 @@ def step_divisions(ctx: DemoContext) -> None:
     from yingji.core.actions import load_reference
     from yingji.core.division_data import build_fuzhou
 
-    ctx.console.print("构建福州行政区划（真实区县边界 GCJ-02→WGS84，合成乡镇边界）…")
+    ctx.console.print(f"构建{city_profile().city_name}行政区划（真实区县边界 GCJ-02→WGS84，合成乡镇边界）…")
     divisions, datasets = build_fuzhou(get_settings().reference_data)
     with ctx.progress_factory() as progress, ctx.database.session() as db:
         task = progress.add_task("载入行政区划", total=len(divisions))
@@ -123,4 +124,4 @@ def load_demo(database: Database, *, console: Console, progress_factory: Callabl
         if name == "users" and not with_users:
             continue
         step(ctx)
-    console.print("[green]福州演示数据已就绪。[/green]")
+    console.print(f"[green]{city_profile().city_name}演示数据已就绪。[/green]")
