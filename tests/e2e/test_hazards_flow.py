@@ -94,9 +94,16 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         officer.locator("#hz-timeline li.hz-tl-lift", has_text="报请摘牌").wait_for()
         assert "已摘牌" in officer.locator("#hz-listings").inner_text()
 
-        for action, label in [("submit_acceptance", "待验收"), ("accept", "已验收"), ("close", "已销号")]:
-            officer.click(f"button[data-action={action}]")
-            officer.locator("#hz-badges", has_text=label).wait_for()
+        officer.click("button[data-action=submit_acceptance]")
+        officer.locator("#hz-badges", has_text="待验收").wait_for()
+        # separation of duties: the officer who reported this major hazard is not offered its acceptance
+        assert officer.locator("button[data-action=reject]").count() == 1
+        assert officer.locator("button[data-action=accept]").count() == 0
+        api(page, f"/hazards/{hazard_id}/transitions", {"action": "accept"}, "POST")  # another user accepts
+        officer.reload()
+        officer.locator("#hz-badges", has_text="已验收").wait_for()
+        officer.click("button[data-action=close]")
+        officer.locator("#hz-badges", has_text="已销号").wait_for()
         timeline = officer.locator("#hz-timeline").inner_text()
         assert "销号" in timeline and "开始整改" in timeline
 

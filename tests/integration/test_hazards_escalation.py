@@ -67,8 +67,9 @@ def test_closed_and_submitted_hazards_do_not_escalate(client_for, database):
     unit = make_unit(database, division_code="350102004")
     deadline = datetime(2026, 2, 1, tzinfo=UTC)
     closed = _major_in_rectification(county, unit, deadline.isoformat())
-    for a in ["submit_acceptance", "accept", "close"]:
-        assert county.post(f"/api/v1/hazards/{closed}/transitions", json={"action": a}).status_code == 200
+    colleague = client_for("county_officer", "350102")  # a major hazard is accepted by someone else
+    for client, a in [(county, "submit_acceptance"), (colleague, "accept"), (county, "close")]:
+        assert client.post(f"/api/v1/hazards/{closed}/transitions", json={"action": a}).status_code == 200
     submitted = _major_in_rectification(county, unit, deadline.isoformat())
     assert county.post(f"/api/v1/hazards/{submitted}/transitions",
                        json={"action": "submit_acceptance"}).status_code == 200

@@ -249,3 +249,34 @@ def test_catalog_lists_tiers_plan_fields_and_checklists(county):
 
 
 _ = (datetime, timedelta, UTC)
+
+
+def test_buttons_and_api_follow_the_same_rules_per_role(client_for, county, database):
+    """The detail's allowed actions are exactly what the API then accepts, for each role."""
+    township = "350102006"
+    unit = make_unit(database, division_code=township)
+    ent = client_for("enterprise_manager", township, unit_id=unit)
+    leader = client_for("leader", "350100")
+    h = _new(ent, unit, tier="major")
+    # the enterprise reported it: it is not offered (and may not do) the government's confirmation
+    assert ent.get(f"/api/v1/hazards/{h['id']}").json()["allowed_actions"] == []
+    assert _go(ent, h["id"], "confirm").status_code == 403
+    assert [a["action"] for a in county.get(f"/api/v1/hazards/{h['id']}").json()["allowed_actions"]] == ["confirm"]
+    # the read-only leader is offered nothing, lists nothing and edits no plan
+    detail = leader.get(f"/api/v1/hazards/{h['id']}").json()
+    assert detail["allowed_actions"] == [] and detail["listing_levels"] == [] and not detail["can_edit_plan"]
+    assert leader.post(f"/api/v1/hazards/{h['id']}/listings", json={
+        "level": "city", "listed_by": "x", "notice_no": "x", "deadline": "2027-01-01T00:00:00+08:00"}).status_code == 403
+    assert county.get(f"/api/v1/hazards/{h['id']}").json()["listing_levels"] == ["county"]
+
+
+def test_a_major_hazard_is_not_accepted_by_whoever_reported_it(client_for, county, database):
+    h = _new(county, make_unit(database), tier="major")
+    for action in ("confirm", "start_rectification", "submit_acceptance"):
+        body = {"plan": FULL_PLAN} if action == "start_rectification" else {}
+        assert _go(county, h["id"], action, **body).status_code == 200
+    assert "accept" not in [a["action"] for a in county.get(f"/api/v1/hazards/{h['id']}").json()["allowed_actions"]]
+    r = _go(county, h["id"], "accept")
+    assert r.status_code == 403 and "职责分离" in r.json()["error"]["message"]
+    colleague = client_for("county_officer", "350102")
+    assert _go(colleague, h["id"], "accept").status_code == 200

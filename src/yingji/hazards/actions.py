@@ -26,8 +26,9 @@ from yingji.core.city import city_profile
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from yingji.core.scope import division_level, get_scoped, scoped
+from yingji.core.scope import get_scoped, scoped
 from yingji.core.timeutil import to_local
+from yingji.hazards import permissions
 from yingji.hazards.catalog import default_tier_config, hazard_code, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config, evaluate
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
@@ -41,8 +42,6 @@ INSPECTION_RECORDED_HOOK = "hazards.inspection_recorded"
 RECIPIENT_LABELS = {"unit": "生产经营单位", "supervisor": "行业监管部门", "county_safety_office": "县级安委办",
                     "city_safety_office": "市安委办"}
 
-GOVERNMENT_ACTIONS = {"confirm", "accept", "reject", "close"}
-LEVEL_RANK = {"county": 1, "city": 2, "province": 3}  # who may lift: a user at the listing's level or above
 AUTO_LIFT_REASON = "隐患销号，自动摘牌"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
@@ -193,8 +192,8 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
     actor.require("hazards:write")
     with atomic(db):
         h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
-        if body.action in GOVERNMENT_ACTIONS and actor.unit_id is not None:
-            raise Forbidden(f"“{ACTION_LABELS[body.action]}”须由监管部门执行，企业用户不能操作", field="action")
+        if (reason := permissions.transition_refusal(actor, h, body.action)) is not None:
+            raise Forbidden(reason, field="action")
         before = _snapshot(h)
         tier = default_tier_config().tier(h.tier)
         plan = dict(h.plan or {})
@@ -264,15 +263,8 @@ def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: Li
     actor.require("hazards:write")
     with atomic(db):
         h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
-        if actor.unit_id is not None:
-            raise Forbidden("挂牌督办须由政府监管部门执行", field="level")
-        level = division_level(actor.scope_code)
-        allowed = {"county": {"county"}, "city": {"city"}, "province": {"city"}}.get(level, set())
-        if actor.is_admin:
-            allowed = {"county", "city"} if level in ("city", "province") else allowed
-        if body.level not in allowed:
-            raise Forbidden(f"您的管辖级别不能作出{SUPERVISION_LABELS[body.level]}"
-                            "（区县应急管理人员只能县级挂牌，市级用户市级挂牌）", field="level")
+        if (reason := permissions.listing_refusal(actor, body.level)) is not None:
+            raise Forbidden(reason, field="level")
         if h.state == "closed":
             raise Conflict("隐患已销号，不能挂牌督办", field="level")
         rank = {None: 0, "county": 1, "city": 2}
@@ -302,7 +294,7 @@ def _active_level(db: Session, h: Hazard) -> SupervisionListing | None:
     """The highest still-active listing of a hazard (city above county, then the latest)."""
     rows = list(db.execute(select(SupervisionListing).where(
         SupervisionListing.hazard_id == h.id, SupervisionListing.lifted_at.is_(None))).scalars())
-    rows.sort(key=lambda x: (LEVEL_RANK.get(x.level, 0), x.listed_at, x.id), reverse=True)
+    rows.sort(key=lambda x: (permissions.LEVEL_RANK.get(x.level, 0), x.listed_at, x.id), reverse=True)
     return rows[0] if rows else None
 
 
@@ -320,12 +312,8 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
         listing = db.get(SupervisionListing, listing_id)
         if listing is None or listing.hazard_id != h.id:
             raise NotFound("挂牌督办记录不存在")
-        if actor.unit_id is not None:
-            raise Forbidden("摘牌须由政府监管部门执行", field="listing_id")
-        level = division_level(actor.scope_code)
-        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[listing.level]:
-            raise Forbidden(f"{SUPERVISION_LABELS[listing.level]}只能由同级或上级监管部门摘牌"
-                            "（县级挂牌由区县或市级用户、市级挂牌由市级用户摘牌）", field="listing_id")
+        if (reason := permissions.lift_refusal(actor, listing.level)) is not None:
+            raise Forbidden(reason, field="listing_id")
         if listing.lifted_at is not None:
             raise Conflict("该挂牌督办已摘牌", field="listing_id")
         before = _snapshot(h)
@@ -351,15 +339,6 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
 
 # --- overdue escalation (逾期提醒、自动挂牌督办) ------------------------------------------------------
 
-def _may_escalate(actor: Principal) -> None:
-    """The city-wide run is the city's (or the platform's own scheduled job): not a county's, not an enterprise's."""
-    actor.require("hazards:write")
-    if actor.via == "system":
-        return
-    if actor.unit_id is not None or division_level(actor.scope_code) not in ("city", "province"):
-        raise Forbidden("逾期检查与自动升级须由市级监管用户运行（日常由定时任务 yingji hazards escalate 执行）")
-
-
 def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated: bool = False,
                      allow_simulated: bool = True) -> dict[str, Any]:
     """Evaluate every open hazard in the actor's jurisdiction at ``now`` and apply the due steps.
@@ -371,7 +350,9 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
     (a drill, a test) is accepted only where the installation allows it (``YINGJI_CLOCK_OVERRIDE``
     for the API; the operator's CLI always may).
     """
-    _may_escalate(actor)
+    actor.require("hazards:write")
+    if (reason := permissions.escalation_refusal(actor)) is not None:
+        raise Forbidden(reason)
     if simulated and not allow_simulated:
         raise ValidationFailed("不能指定 now：模拟时间只在演练/测试环境开放（YINGJI_CLOCK_OVERRIDE）", field="now")
     if now.tzinfo is None or now.utcoffset() is None:

@@ -38,6 +38,7 @@ class Tier:
     rank: int  # 1 = most serious
     requires_plan: bool  # True -> 五到位 plan required before rectification
     description: str
+    separate_acceptance: bool = False  # True -> whoever reported the hazard may not accept it (职责分离)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def load_tier_config(path: str | Path | None = None) -> TierConfig:
     try:
         tiers = tuple(
             Tier(str(t["key"]), str(t["label"]), int(t.get("rank", i + 1)), bool(t.get("requires_plan", False)),
-                 str(t.get("description", "")))
+                 str(t.get("description", "")), bool(t.get("separate_acceptance", False)))
             for i, t in enumerate(raw["tiers"])
         )
         fields = tuple(PlanField(str(f["key"]), str(f["label"])) for f in raw.get("plan_fields", []))

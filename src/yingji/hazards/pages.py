@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from yingji.core import hooks
 from yingji.core.auth import Principal, get_db, optional_principal
 from yingji.core.errors import YingjiError
-from yingji.core.scope import division_level, get_scoped
-from yingji.hazards import service
+from yingji.core.scope import get_scoped
+from yingji.hazards import permissions, service
 from yingji.units.models import Unit
 from yingji.web.pages import error_page, login_redirect
 from yingji.web.templating import add_template_dir, render
@@ -27,17 +27,7 @@ Db = Annotated[Session, Depends(get_db)]
 
 
 def _flags(principal: Principal) -> dict[str, Any]:
-    level = division_level(principal.scope_code)
-    return {
-        "can_write": principal.can("hazards:write"),
-        "is_government": principal.unit_id is None,
-        "can_escalate": principal.can("hazards:write") and principal.unit_id is None and level in ("city", "province"),
-        "lift_levels": (["county", "city"] if level in ("city", "province") else ["county"] if level == "county"
-                        else []) if principal.can("hazards:write") and principal.unit_id is None else [],
-        "listing_levels": (["county", "city"] if principal.is_admin and level in ("city", "province")
-                           else ["county"] if level == "county" else ["city"] if level in ("city", "province")
-                           else []),
-    }
+    return permissions.page_flags(principal)
 
 
 @router.get("/supervision/hazards", response_class=HTMLResponse)

@@ -201,13 +201,10 @@ class ListingOut(Out):
     lifted_at: datetime | None
     lifted_by: str | None = None
     lift_reason: str | None = None
+    can_lift: bool = Field(default=False, description="当前用户可否对此挂牌督办摘牌")
 
 
 class LedgerRowOut(ListingOut):
-    @classmethod
-    def listing_fields(cls) -> tuple[str, ...]:
-        return tuple(ListingOut.model_fields)
-
     hazard_code: str
     hazard_title: str
     hazard_state: str
@@ -259,7 +256,10 @@ class HazardOut(Out):
 
 class HazardDetailOut(HazardOut):
     attachments: list[AttachmentOut]
-    allowed_actions: list[dict[str, str]]
+    allowed_actions: list[dict[str, str]] = Field(description="当前用户可执行的流转操作（与接口权限同源）")
+    listing_levels: list[str] = Field(default=[], description="当前用户可作出的挂牌督办级别")
+    can_edit_plan: bool = False
+    can_attach: bool = False
     timeline: list[TransitionOut]
     listings: list[ListingOut]
     notifications: list[NotificationOut]

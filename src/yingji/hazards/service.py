@@ -17,9 +17,10 @@ from yingji.core.scope import get_scoped, scoped, within
 from yingji.core.timeutil import local_tz
 from yingji.hazards.catalog import default_tier_config, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS
-from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, allowed_actions, missing_plan_fields
+from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, missing_plan_fields
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
-from yingji.hazards.schemas import HazardOut, HazardQuery, InspectionQuery, LedgerQuery, LedgerRowOut
+from yingji.hazards import permissions
+from yingji.hazards.schemas import HazardOut, HazardQuery, InspectionQuery, LedgerQuery, LedgerRowOut, ListingOut
 from yingji.units.catalog import industry_names
 from yingji.units.models import Unit
 
@@ -85,11 +86,19 @@ def hazard_detail(db: Session, *, principal: Principal, hazard_id: int) -> dict[
     tier = next((t for t in cfg.tiers if t.key == h.tier), None)
     requires = bool(tier and tier.requires_plan)
     d["attachments"] = list(h.attachments or [])
-    d["allowed_actions"] = [{"action": a, "label": ACTION_LABELS[a]} for a in allowed_actions(h.state)]
+    d["allowed_actions"] = [{"action": a, "label": ACTION_LABELS[a]}
+                            for a in permissions.permitted_transitions(principal, h)]
     d["timeline"] = list(db.execute(select(HazardTransition).where(HazardTransition.hazard_id == h.id)
                                     .order_by(HazardTransition.at, HazardTransition.id)).scalars())
-    d["listings"] = list(db.execute(select(SupervisionListing).where(SupervisionListing.hazard_id == h.id)
-                                    .order_by(SupervisionListing.listed_at)).scalars())
+    d["listings"] = [ListingOut.model_validate(x).model_copy(update={
+        "can_lift": x.lifted_at is None and permissions.lift_refusal(principal, x.level) is None})
+        for x in db.execute(select(SupervisionListing).where(SupervisionListing.hazard_id == h.id)
+                            .order_by(SupervisionListing.listed_at)).scalars()]
+    rank = {None: 0, "county": 1, "city": 2}
+    d["listing_levels"] = [] if h.state == "closed" else [
+        lv for lv in permissions.listing_levels(principal) if rank[lv] > rank[h.supervision_level]]
+    d["can_edit_plan"] = permissions.write_refusal(principal) is None and h.state not in ("accepted", "closed")
+    d["can_attach"] = permissions.write_refusal(principal) is None
     d["notifications"] = list(db.execute(select(Notification).where(Notification.hazard_id == h.id)
                                          .order_by(Notification.at, Notification.id)).scalars())
     d["plan_required"] = requires
@@ -160,7 +169,7 @@ def ledger_rows(db: Session, listings: list[SupervisionListing]) -> list[LedgerR
     for x in listings:
         h, u = hazards.get(x.hazard_id), units.get(x.unit_id)
         rows.append(LedgerRowOut.model_validate({
-            **{k: getattr(x, k) for k in LedgerRowOut.listing_fields()},
+            **ListingOut.model_validate(x).model_dump(),
             "hazard_code": h.code if h else "", "hazard_title": h.title if h else "",
             "hazard_state": h.state if h else "", "hazard_state_label": STATE_LABELS.get(h.state, "") if h else "",
             "tier": h.tier if h else "", "tier_label": tier_label(h.tier) if h else "",
