@@ -33,8 +33,8 @@ def fuzz_env(request, tmp_path_factory, reference_data):  # type: ignore[no-unty
         load_reference(s, system_principal(), *reference_data)
         admin = create_user(s, system_principal(), UserIn(username="fuzz_admin", display_name="fuzz", role="admin",
                                                           scope_code="350100", password="fuzz-admin-pw"))
-        _, token = create_token(s, system_principal(), admin.id, "fuzz")
-    app = create_app(Settings(data_dir=tmp, secret_key="fuzz"), database=database, start_background=False)
+        _, token = create_token(s, system_principal(), admin.id, "fuzz", scope="write")
+    app = create_app(Settings(data_dir=tmp), database=database, start_background=False)
     yield app, token
     database.dispose()
     for _ in gen:
