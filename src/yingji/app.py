@@ -10,11 +10,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from yingji import __version__
 from yingji.config import Settings, get_settings
-from yingji.core import metrics
+from yingji.core import metrics, security
 from yingji.core.api import install_error_handlers
 from yingji.core.db import Database
 from yingji.core.events import OutboxRelay, make_bus
@@ -25,7 +24,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """福州市应急管理综合应用平台（yingji）API。
 
 所有错误都以 `{"error": {"code", "message", "field"}}` 返回，message 为中文。
-认证：网页会话 Cookie（写操作需带 `X-CSRF-Token`），或 `Authorization: Bearer <API 令牌>`。
+认证：网页会话 Cookie（写操作需带 `X-CSRF-Token`），或 `Authorization: Bearer <API 令牌>`
+（令牌有有效期；只读令牌只能用于 GET）。
 所有数据按用户的管辖区划（市/区县/乡镇）过滤。
 """
 
@@ -67,17 +67,20 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             thread.join(timeout=5)
         bus.close()
 
+    # /docs and /openapi.json are served by yingji.core.apidocs (local Swagger UI, YINGJI_DOCS)
     app = FastAPI(title="yingji 应急管理平台", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url="/docs", redoc_url=None)
+                  lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.database = database
     app.state.bus = bus
     install_error_handlers(app)
     metrics.install(app)
-    app.add_middleware(SessionMiddleware, secret_key=settings.cookie_secret, session_cookie="yingji_session",
-                       max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
+    security.install(app, settings)  # headers + CSP on every response, wrapped around everything
     for router in domain_routers():
         app.include_router(router)
+    from yingji.core import apidocs
+
+    app.include_router(apidocs.router)
     _mount_web(app, settings)
     return app
 

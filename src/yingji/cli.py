@@ -94,8 +94,10 @@ def serve(
                             "登录：用户名 admin，密码见首次启动时的提示（或 YINGJI_ADMIN_PASSWORD）；\n"
                             "演示账号见 yingji demo load 的输出。按 Ctrl+C 停止。",
                             title=city_profile().platform_name, border_style="green"))
+    # X-Forwarded-For/-Proto are honoured only from the trusted reverse proxies (client address
+    # for login throttling and /metrics, https for Secure cookies and HSTS)
     uvicorn.run("yingji.app:create_app", factory=True, host=host, port=port, reload=reload,
-                log_level="info", proxy_headers=False)
+                log_level="info", proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 def _safe_url(url: str) -> str:

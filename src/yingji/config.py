@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import secrets
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YINGJI_", env_file=None, extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="SQLite file, secret key, uploads")
+    data_dir: Path = Field(default=Path("var"), description="SQLite file, uploads, demo credentials")
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default sqlite:///<data_dir>/yingji.db. "
@@ -26,20 +26,63 @@ class Settings(BaseSettings):
         default="memory://",
         description="event broker: memory:// (in-process) or redis://host:6379/0",
     )
-    secret_key: str | None = Field(default=None, description="cookie signing key; generated if unset")
     admin_password: str | None = Field(
         default=None, description="password of the first administrator (else generated and printed once)"
     )
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Asia/Shanghai"
-    session_max_age: int = Field(default=12 * 3600, description="web session lifetime, seconds")
-    secure_cookies: bool = Field(default=False, description="set on HTTPS deployments")
+    session_max_age: int = Field(default=12 * 3600, ge=60, description="web session absolute lifetime, seconds")
+    session_idle_timeout: int = Field(default=2 * 3600, ge=60,
+                                      description="a web session ends after this long without a request, seconds")
+    session_touch_interval: int = Field(default=300, ge=1,
+                                        description="write a session's 'last seen' at most this often, seconds")
+    secure_cookies: bool = Field(default=False, description="always mark cookies Secure (HTTPS deployments); "
+                                 "without it they are Secure when the request came over HTTPS")
+    forwarded_allow_ips: str = Field(default="127.0.0.1", description="reverse proxies whose X-Forwarded-For/"
+                                     "-Proto `yingji serve` trusts (comma-separated addresses/networks, or *)")
+    hsts_max_age: int = Field(default=180 * 24 * 3600, ge=0,
+                              description="Strict-Transport-Security max-age on HTTPS responses (0: none)")
+    csp_enabled: bool = Field(default=True, description="send the Content-Security-Policy header; switch it off "
+                              "only in tests that prove the escaping itself (XSS sweep)")
+    login_max_failures: int = Field(default=5, ge=1, description="failed logins per account within "
+                                    "login_failure_window before the account is locked for a while")
+    login_max_failures_per_ip: int = Field(default=20, ge=1, description="failed logins per client address "
+                                           "within login_failure_window before the address is locked")
+    login_failure_window: int = Field(default=900, ge=1, description="seconds over which failures are counted")
+    login_lockout: int = Field(default=900, ge=1, description="first lockout, seconds; doubles with each "
+                               "further lockout of the same account or address")
+    login_lockout_max: int = Field(default=6 * 3600, ge=1, description="longest lockout, seconds")
+    token_default_days: int = Field(default=90, ge=1, description="API token lifetime when none is asked for")
+    token_max_days: int = Field(default=365, ge=1, description="longest API token lifetime a user may ask for")
+    upload_max_pixels: int = Field(default=60_000_000, ge=1,
+                                   description="largest image (width x height) accepted, against decompression bombs")
+    upload_pdf_max_pages: int = Field(default=500, ge=1, description="most pages a PDF upload may have")
+    docs: Literal["on", "login", "off"] = Field(default="on", description="/docs and /openapi.json: open, "
+                                                 "for signed-in users only, or not served")
+    metrics: Literal["on", "token", "off"] = Field(default="on", description="/metrics: open, restricted to "
+                                                    "metrics_token / metrics_allow, or not served")
+    metrics_token: str | None = Field(default=None, description="bearer token Prometheus sends for /metrics")
+    metrics_allow: str = Field(default="", description="addresses/networks that may read /metrics without "
+                               "the token (comma-separated, e.g. 10.0.0.5,192.168.10.0/24)")
     frontend_dir: Path = Field(default=PROJECT_ROOT / "frontend" / "node_modules")
     reference_data: Path = Field(default=PROJECT_ROOT / "data" / "fuzhou")
     city_code: str = Field(default="350100", description="the city this installation serves")
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
+
+    @model_validator(mode="after")
+    def _check_security(self) -> Settings:
+        if self.metrics == "token" and not (self.metrics_token or self.metrics_allow.strip()):
+            raise ValueError("YINGJI_METRICS=token 需要设置 YINGJI_METRICS_TOKEN 或 YINGJI_METRICS_ALLOW")
+        if self.session_idle_timeout > self.session_max_age:
+            raise ValueError("YINGJI_SESSION_IDLE_TIMEOUT 不能大于 YINGJI_SESSION_MAX_AGE")
+        if self.session_touch_interval * 2 > self.session_idle_timeout:
+            raise ValueError("YINGJI_SESSION_TOUCH_INTERVAL 必须小于 YINGJI_SESSION_IDLE_TIMEOUT 的一半")
+        if self.token_default_days > self.token_max_days:
+            raise ValueError("YINGJI_TOKEN_DEFAULT_DAYS 不能大于 YINGJI_TOKEN_MAX_DAYS")
+        parse_networks(self.metrics_allow, "YINGJI_METRICS_ALLOW")
+        return self
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -53,16 +96,20 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{self.resolved_data_dir / 'yingji.db'}"
 
-    @property
-    def cookie_secret(self) -> str:
-        if self.secret_key:
-            return self.secret_key
-        key_file = self.resolved_data_dir / "secret.key"
-        if not key_file.exists():
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(48))
-        return key_file.read_text().strip()
+
+def parse_networks(value: str, setting: str = "") -> tuple[Any, ...]:
+    """``"10.0.0.5, 192.168.10.0/24"`` → networks; a bad entry raises ValueError (in Chinese)."""
+    networks = []
+    for part in value.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(f"{setting or '地址列表'} 中的 {part!r} 不是有效的 IP 地址或网段") from None
+    return tuple(networks)
+
 
 
 @lru_cache

@@ -69,7 +69,7 @@ def test_officer_assesses_source_to_major_and_map_marker_turns_red(
     page.select_option("#lec-c", "15.0")
     assert "重大风险" in page.locator("#assess-preview").inner_text()
     page.click("#assess-submit")
-    page.wait_for_function("document.querySelector('#source-level').innerText.includes('重大')")
+    page.wait_for_function("() => document.querySelector('#source-level').innerText.includes('重大')")
 
     # live: the "risk.assessed" event recolours the marker on the open map
     map_page.wait_for_selector(f".risk-marker.risk-major [data-source-id='{source_id}'][data-level='major']",

@@ -66,7 +66,7 @@ def test_home_map_shows_the_13_counties(page: Any, live_server: str, admin_passw
     assert "系统管理员" in badge and "福州市" in badge
 
     # the map: exactly 13 county polygons, named, no tiles
-    page.wait_for_function("document.querySelectorAll('#map path.division-county').length === 13")
+    page.wait_for_function("() => document.querySelectorAll('#map path.division-county').length === 13")
     assert page.locator("#map path.division-county[data-code]").count() == 13
     assert page.locator("#map path.division-county[data-code='350102']").count() == 1
     page.locator("#map .division-label", has_text="鼓楼区").wait_for()
@@ -75,10 +75,10 @@ def test_home_map_shows_the_13_counties(page: Any, live_server: str, admin_passw
     assert page.evaluate("Object.keys(window.yingji.map.byCode).length") == 13
 
     # division picker lists the 13 counties of the admin's (city) jurisdiction
-    page.wait_for_function("document.querySelectorAll('#division-county option').length === 14")
+    page.wait_for_function("() => document.querySelectorAll('#division-county option').length === 14")
 
     # provenance: attribution on the map and the 数据来源 panel
-    page.wait_for_function("document.querySelectorAll('#source-list .source-item').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#source-list .source-item').length > 0")
     assert "数据来源" in page.locator(".leaflet-control-attribution").inner_text()
 
     # click a county: the side panel shows its census population and area
@@ -99,9 +99,9 @@ def test_home_map_shows_the_13_counties(page: Any, live_server: str, admin_passw
 def test_township_layer_is_labelled_synthetic(page: Any, live_server: str, admin_password: str) -> None:
     login(page, live_server, "admin", admin_password)
     page.wait_for_url(f"{live_server}/")
-    page.wait_for_function("document.querySelectorAll('#map path.division-county').length === 13")
+    page.wait_for_function("() => document.querySelectorAll('#map path.division-county').length === 13")
     page.check("#toggle-townships")
-    page.wait_for_function("document.querySelectorAll('#map path.division-township').length > 100")
+    page.wait_for_function("() => document.querySelectorAll('#map path.division-township').length > 100")
     synthetic = page.evaluate(
         "Object.values(window.yingji.map.byCode).some(l => l.feature.properties.level === 'township'"
         " && l.feature.properties.synthetic)")
@@ -118,13 +118,13 @@ def test_township_layer_is_labelled_synthetic(page: Any, live_server: str, admin
 def test_division_picker_choice_is_remembered(page: Any, live_server: str, admin_password: str) -> None:
     login(page, live_server, "admin", admin_password)
     page.wait_for_url(f"{live_server}/")
-    page.wait_for_function("document.querySelectorAll('#division-county option').length === 14")
+    page.wait_for_function("() => document.querySelectorAll('#division-county option').length === 14")
     page.select_option("#division-county", "350181")
-    page.wait_for_function("window.yingji.division && window.yingji.division.code === '350181'")
+    page.wait_for_function("() => window.yingji.division && window.yingji.division.code === '350181'")
     page.locator("#division-info .info-name", has_text="福清市").wait_for()
-    page.wait_for_function("document.querySelectorAll('#division-township option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#division-township option').length > 1")
     page.goto(f"{live_server}/supervision")
-    page.wait_for_function("window.yingji.division && window.yingji.division.code === '350181'")
+    page.wait_for_function("() => window.yingji.division && window.yingji.division.code === '350181'")
     assert page.locator("#division-county").input_value() == "350181"
 
 
@@ -144,8 +144,8 @@ def test_domain_pages_are_honest_about_what_is_built(
 def test_admin_adds_a_user_who_appears_in_the_list(page: Any, live_server: str, admin_password: str) -> None:
     login(page, live_server, "admin", admin_password, path="/admin")
     page.wait_for_url(f"{live_server}/admin")
-    page.wait_for_function("document.querySelectorAll('#user-role option').length > 1")
-    page.wait_for_function("document.querySelectorAll('#user-scope option').length > 13")
+    page.wait_for_function("() => document.querySelectorAll('#user-role option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#user-scope option').length > 13")
     page.locator("#users-table tbody tr[data-username='admin']").wait_for()
 
     username = f"e2e_{int(time.time() * 1000) % 10**8}"

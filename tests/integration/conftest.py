@@ -16,7 +16,7 @@ from tests.conftest import make_database
 from yingji.app import create_app
 from yingji.config import Settings
 from yingji.core.actions import create_token, create_user, load_reference
-from yingji.core.auth import system_principal
+from yingji.core.auth import role_can_write, system_principal
 from yingji.core.db import Database
 from yingji.core.migrate import upgrade
 from yingji.core.schemas import UserIn
@@ -42,7 +42,7 @@ def database(request, tmp_path_factory, reference_data) -> Iterator[Database]:  
 
 @pytest.fixture(scope="session")
 def app(database, tmp_path_factory):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), secret_key="test-secret-key")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"))
     return create_app(settings, database=database, start_background=False)
 
 
@@ -70,7 +70,8 @@ def make_user(database):  # type: ignore[no-untyped-def]
             user = create_user(s, system_principal(), UserIn(
                 username=unique("u"), display_name="测试用户", role=role, scope_code=scope,
                 unit_id=unit_id, password="correct-horse-1"))
-            _, token = create_token(s, system_principal(), user.id, "test")
+            _, token = create_token(s, system_principal(), user.id, "test",
+                                    scope="write" if role_can_write(role) else "read")
         return user, token
 
     return factory

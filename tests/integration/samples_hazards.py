@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests import filesamples
 from yingji.core.auth import system_principal
 from yingji.core.db import Database, bookkeeping
 
@@ -94,7 +95,7 @@ PATH_SAMPLES = {
     "attachment_id": lambda db, ctx: (_hazard(db, ctx), "a" * 32)[1],
 }
 
-_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+_PNG = filesamples.PNG
 
 WRITE_BODIES = {
     ("POST", "/api/v1/hazards"): lambda ctx: {"unit_id": ctx["hz_unit_id"] if "hz_unit_id" in ctx else 1,

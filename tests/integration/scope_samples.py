@@ -30,7 +30,7 @@ def _user(db: Database, ctx: dict[str, Any]) -> int:
             user = create_user(s, system_principal(), UserIn(
                 username=f"walk_target_{id(ctx) % 100000}", display_name="辖区A用户", role="township_officer",
                 scope_code=TOWNSHIP_A, password="walk-target-pw"))
-            token, _ = create_token(s, system_principal(), user.id, "walk")
+            token, _ = create_token(s, system_principal(), user.id, "walk", scope="write")
         ctx["user_id"], ctx["token_id"] = user.id, token.id
     return ctx["user_id"]
 
@@ -59,7 +59,7 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
 
 # routes that act on the caller themself or need no login
 PUBLIC = {"/api/v1/auth/login", "/api/v1/auth/logout", "/healthz", "/metrics"}
-SELF = {"/api/v1/auth/me", "/api/v1/auth/password"}
+SELF = {"/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/sessions", "/api/v1/auth/sessions/{session_id}"}
 STREAMS = {"/api/v1/events/stream"}  # covered by test_event_stream_delivers_in_scope_events_only
 # bulk imports answer 200 with a row-by-row report; out of scope they must commit nothing
 BULK_REPORTS = {("POST", "/api/v1/divisions/import")}

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from yingji.core import actions as core_actions
 from yingji.core.audit import AuditRecord
+from yingji.core.auth import User
 from yingji.core.auth import system_principal
 from yingji.core.events import OutboxEvent
 from yingji.domains import domain_modules
@@ -199,10 +200,32 @@ def _samples(tmp_path: Any) -> dict[str, Sample]:
         _hazard(s, ctx)  # due in 10 days: overdue for a clock 400 days ahead
         return lambda: hz.escalate_overdue(s, system_principal(TOWN), now + timedelta(days=400))
 
+    def signed_in(s: Any, ctx: dict[str, Any]) -> Any:
+        user = s.get(User, _user(s, ctx))
+        return core_actions.login(s, user.username, "act-walk-password", policy=core_actions.AuthPolicy(),
+                                  client_address="127.0.0.1")[1]
+
+    def login(s: Any, ctx: dict[str, Any]) -> Callable[[], Any]:
+        user = s.get(User, _user(s, ctx))
+        return lambda: core_actions.login(s, user.username, "act-walk-password", policy=core_actions.AuthPolicy(),
+                                          client_address="127.0.0.1")
+
+    def logout(s: Any, ctx: dict[str, Any]) -> Callable[[], Any]:
+        session = signed_in(s, ctx)
+        return lambda: core_actions.logout(s, session)
+
+    def end_session(s: Any, ctx: dict[str, Any]) -> Callable[[], Any]:
+        session = signed_in(s, ctx)
+        who = _principal(s, session.user_id)
+        return lambda: core_actions.end_own_session(s, who, session.id)
+
     unit_csv = f"单位名称,统一社会信用代码,行业代码,乡镇（街道）代码\n动作导入单位,91350102ACTIMP{next(_n):03d}X,hazchem,{TOWN}\n"
     s_ = SYSTEM
     return {
         "yingji.core.actions.change_password": password,
+        "yingji.core.actions.login": login,
+        "yingji.core.actions.logout": logout,
+        "yingji.core.actions.end_own_session": end_session,
         "yingji.core.actions.create_user": lambda s, ctx: lambda: _user(s, {}),
         "yingji.core.actions.update_user": lambda s, ctx: with_user(
             lambda uid: core_actions.update_user(s, s_, uid, UserPatch(display_name="动作巡检改名")))(s, ctx),
@@ -250,7 +273,7 @@ def _samples(tmp_path: Any) -> dict[str, Sample]:
 
 
 def _principal(s: Any, user_id: int) -> Any:
-    from yingji.core.auth import User, principal_for
+    from yingji.core.auth import principal_for
 
     return principal_for(s.get(User, user_id))
 

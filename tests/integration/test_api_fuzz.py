@@ -46,8 +46,8 @@ def fuzz_env(request, tmp_path_factory, reference_data):  # type: ignore[no-unty
             unit_id = unit.id
         user = create_user(s, system_principal(), UserIn(username=f"fuzz_{role}", display_name="fuzz", role=role,
                                                          scope_code=scope, unit_id=unit_id, password="fuzz-user-pw-1"))
-        _, token = create_token(s, system_principal(), user.id, "fuzz")
-    app = create_app(Settings(data_dir=tmp, secret_key="fuzz"), database=database, start_background=False)
+        _, token = create_token(s, system_principal(), user.id, "fuzz", scope="write")
+    app = create_app(Settings(data_dir=tmp), database=database, start_background=False)
     yield app, token
     database.dispose()
     for _ in gen:

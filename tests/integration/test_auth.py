@@ -74,10 +74,14 @@ def test_deactivated_user_is_locked_out(client_for):
     assert officer.get("/api/v1/auth/me").status_code == 401
 
 
-def test_read_only_leader_cannot_manage_users(client_for):
-    leader = client_for("leader")
-    r = leader.post("/api/v1/users", json={"username": "leader_made", "display_name": "x", "role": "admin",
-                                           "scope_code": "350100", "password": "0123456789ab"})
+def test_read_only_leader_cannot_manage_users(app, make_user):
+    user, _ = make_user("leader")
+    with TestClient(app, raise_server_exceptions=False) as leader:  # a web session: the role decides
+        csrf = leader.post("/api/v1/auth/login", json={"username": user.username,
+                                                       "password": "correct-horse-1"}).json()["csrf_token"]
+        r = leader.post("/api/v1/users", headers={"X-CSRF-Token": csrf},
+                        json={"username": "leader_made", "display_name": "x", "role": "admin",
+                              "scope_code": "350100", "password": "0123456789ab"})
     assert r.status_code == 403
     assert "无权" in r.json()["error"]["message"]
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tests import filesamples
 from tests.integration.samples_hazards import make_unit
 from yingji.core.audit import AuditRecord
 from yingji.core.events import OutboxEvent
@@ -184,7 +185,7 @@ def test_out_of_county_officer_gets_404(client_for, county, database):
     assert _go(leader, h["id"], "confirm").status_code == 403
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = filesamples.PNG
 
 
 def test_attachment_upload_limits_and_download(county, database, client_for):

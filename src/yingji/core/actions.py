@@ -10,20 +10,38 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from yingji.core import audit, events
-from yingji.core.auth import ApiToken, Principal, User, hash_password, hash_token, new_token, verify_password
+from yingji.core import audit, events, sessions, throttle
+from yingji.core.auth import (
+    TOKEN_SCOPES,
+    ApiToken,
+    Principal,
+    User,
+    anonymous_principal,
+    hash_password,
+    hash_token,
+    new_token,
+    principal_for,
+    role_can_write,
+    verify_password,
+)
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Dataset, Division
-from yingji.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
 from yingji.core.schemas import ImportRowError, UserIn, UserPatch
 from yingji.core.scope import division_level, ensure_in_scope, get_scoped, in_scope, visible
+from yingji.core.sessions import SessionPolicy, UserSession
+from yingji.core.throttle import ThrottlePolicy
+
+if TYPE_CHECKING:
+    from yingji.config import Settings
 
 
 def _user_snapshot(user: User) -> dict[str, Any]:
@@ -33,7 +51,25 @@ def _user_snapshot(user: User) -> dict[str, Any]:
 
 # --- authentication ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class AuthPolicy:
+    """The authentication settings an action needs (built from :class:`yingji.config.Settings`)."""
+
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    token_default_days: int = 90
+    token_max_days: int = 365
+    city_code: str = "350100"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuthPolicy:
+        return cls(sessions=SessionPolicy.from_settings(settings), throttle=ThrottlePolicy.from_settings(settings),
+                   token_default_days=settings.token_default_days, token_max_days=settings.token_max_days,
+                   city_code=settings.city_code)
+
+
 def authenticate(db: Session, username: str, password: str) -> User:
+    """Check a username and password (no throttling, no session): for tools, not for the web login."""
     user = db.scalar(select(User).where(User.username == username))
     # verify against a dummy hash too, so that timing does not reveal which usernames exist
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
@@ -45,16 +81,105 @@ def authenticate(db: Session, username: str, password: str) -> User:
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
+def login(db: Session, username: str, password: str, *, policy: AuthPolicy, client_address: str,
+          user_agent: str = "", replaces: UserSession | None = None) -> tuple[User, UserSession, str]:
+    """Sign in: throttle, check the password, start a server-side session, audit it.
+
+    Returns the user, the session and the cookie value. A locked account or address answers 429
+    before the password is looked at; a wrong password, an unknown user and a deactivated user
+    all answer the same 401 and count the same way (names are not revealed).
+    """
+    throttle.check(db, username, client_address)
+    user = db.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        reason = "unknown_user" if user is None else "bad_password" if not ok else "inactive"
+        with atomic(db):
+            locks = throttle.record_failure(db, username, client_address, policy.throttle)
+            actor = anonymous_principal(policy.city_code)
+            division = user.scope_code if user is not None else policy.city_code
+            audit.record(db, actor, "auth.login_failed", "user", user.id if user is not None else "-",
+                         division_code=division,
+                         after={"username": username, "reason": reason, "client_address": client_address})
+            for lock in locks:
+                audit.record(db, actor, "auth.locked", "login_throttle", f"{lock.kind}:{lock.key}"[:64],
+                             division_code=division,
+                             after={"kind": lock.kind, "key": lock.key, "until": lock.until.isoformat()})
+        raise NotAuthenticated("用户名或密码错误", code="bad_credentials")
+    with atomic(db):
+        db.refresh(user)
+        throttle.record_success(db, username)
+        if replaces is not None and replaces.user_id is not None:
+            sessions.end(db, replaces, "replaced")
+        session, secret = sessions.begin(db, user, policy=policy.sessions, client_address=client_address,
+                                         user_agent=user_agent)
+        sessions.purge(db)
+        audit.record(db, principal_for(user), "auth.login", "user", user.id, division_code=user.scope_code,
+                     after={"session_id": session.id, "client_address": client_address})
+        _security_event(db, "auth.login", user, f"{user.display_name} 登录", session_id=session.id)
+    return user, session, secret
+
+
+def logout(db: Session, session: UserSession) -> None:
+    """End the web session (sign-out) and audit it."""
+    with atomic(db):
+        session = db.get(UserSession, session.id) or session
+        user = db.get(User, session.user_id)
+        if user is None or not sessions.end(db, session, "logout"):
+            return
+        audit.record(db, principal_for(user), "auth.logout", "user", user.id, division_code=user.scope_code,
+                     after={"session_id": session.id})
+        _security_event(db, "auth.logout", user, f"{user.display_name} 退出登录", session_id=session.id)
+
+
+def end_own_session(db: Session, actor: Principal, session_id: int) -> UserSession:
+    """A user ends one of their own sessions (e.g. a browser left signed in elsewhere)."""
+    with atomic(db):
+        session = db.get(UserSession, session_id)
+        if session is None or session.user_id != actor.user_id:
+            raise NotFound("会话不存在")
+        if sessions.end(db, session, "ended_by_user"):
+            user = db.get(User, session.user_id)
+            audit.record(db, actor, "auth.session_ended", "user", session.user_id,
+                         division_code=user.scope_code if user else None, after={"session_id": session.id})
+            if user is not None:
+                _security_event(db, "auth.session_ended", user, f"{user.display_name} 结束了一个会话",
+                                session_id=session.id)
+    return session
+
+
+def _security_event(db: Session, type: str, user: User, summary: str, **payload: Any) -> None:
+    """An event of the security log: kept in the outbox for integrations, never on anyone's live ticker
+    (no division code: the stream shows an event only to users whose jurisdiction contains it)."""
+    events.emit(db, type, division_code=None, actor=user.username, summary=summary,
+                payload={"user_id": user.id, **payload})
+
+
+def _sign_out_everywhere(db: Session, user: User, reason: str, *, revoke_tokens: bool) -> dict[str, int]:
+    """End all of a user's sessions (and optionally revoke all their API tokens), in the caller's
+    transaction; returns the counts for the audit record."""
+    user.session_version += 1  # also invalidates a session that a concurrent login is creating
+    ended = sessions.end_all(db, user.id, reason)
+    revoked = 0
+    if revoke_tokens:
+        result = db.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                            .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch"))
+        revoked = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return {"sessions_ended": ended, "tokens_revoked": revoked}
+
+
 def change_password(db: Session, actor: Principal, old_password: str, new_password: str) -> None:
+    """Change one's own password: every session ends and every API token is revoked (a stolen
+    token or cookie must not outlive the password it was obtained with)."""
     with atomic(db):
         user = db.get(User, actor.user_id)
         if user is None or not verify_password(user.password_hash, old_password):
             raise ValidationFailed("原密码不正确", field="old_password")
         user.password_hash = hash_password(new_password)
-        user.session_version += 1
-        audit.record(db, actor, "user.password_changed", "user", user.id, division_code=user.scope_code)
-        events.emit(db, "user.password_changed", division_code=user.scope_code, actor=actor.username,
-                    summary=f"用户 {user.display_name} 修改了密码", payload={"user_id": user.id})
+        counts = _sign_out_everywhere(db, user, "password_changed", revoke_tokens=True)
+        audit.record(db, actor, "user.password_changed", "user", user.id, division_code=user.scope_code,
+                     after=counts)
+        _security_event(db, "user.password_changed", user, f"{user.display_name} 修改了密码", **counts)
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -107,28 +232,50 @@ def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -
             raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
         if changes.get("password"):
             user.password_hash = hash_password(changes["password"])
-        if changes.get("password") or changes.get("active") is False or "role" in changes or "scope_code" in changes:
-            user.session_version += 1  # log the user out everywhere
+        signed_out: dict[str, int] = {}
+        if changes.get("password"):  # an administrator reset the password: like changing it oneself
+            signed_out = _sign_out_everywhere(db, user, "password_changed", revoke_tokens=True)
+        elif changes.get("active") is False and before["active"]:
+            signed_out = _sign_out_everywhere(db, user, "deactivated", revoke_tokens=True)
+        elif (changes.get("role") not in (None, before["role"])
+              or changes.get("scope_code") not in (None, before["scope_code"])):
+            signed_out = _sign_out_everywhere(db, user, "role_changed", revoke_tokens=False)
         after = _user_snapshot(user)
         audit.record(db, actor, "user.updated", "user", user.id, division_code=user.scope_code,
-                     before=before, after=after | ({"password": "changed"} if changes.get("password") else {}))
+                     before=before, after=after | ({"password": "changed"} if changes.get("password") else {})
+                     | signed_out)
         events.emit(db, "user.updated", division_code=user.scope_code, actor=actor.username,
                     summary=f"修改用户 {user.display_name}（{user.role_label}）",
                     payload={"user_id": user.id, "fields": sorted(k for k in after if after[k] != before[k])})
     return user
 
 
-def create_token(db: Session, actor: Principal, user_id: int, name: str) -> tuple[ApiToken, str]:
+def create_token(db: Session, actor: Principal, user_id: int, name: str, *, scope: str = "read",
+                 expires_in_days: int | None = None, policy: AuthPolicy | None = None) -> tuple[ApiToken, str]:
+    """Issue an API token (shown once). ``scope`` ``read`` allows GET/HEAD only; ``write`` needs an
+    owner whose role may write. The lifetime defaults to ``token_default_days`` and may not
+    exceed ``token_max_days``."""
+    policy = policy or AuthPolicy()
+    if scope not in TOKEN_SCOPES:
+        raise ValidationFailed("令牌权限必须是 read（只读）或 write（读写）", field="scope")
+    days = policy.token_default_days if expires_in_days is None else expires_in_days
+    if not 1 <= days <= policy.token_max_days:
+        raise ValidationFailed(f"令牌有效期必须在 1 到 {policy.token_max_days} 天之间", field="expires_in_days")
     with atomic(db):
         user = _token_owner(db, actor, user_id)
+        if scope == "write" and not role_can_write(user.role):
+            raise Forbidden(f"{user.role_label}是只读角色，只能签发只读（read）令牌", field="scope",
+                            code="token_scope_exceeds_role")
         plain = new_token()
-        token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), token_hint=plain[:7] + "…")
+        now = utcnow()
+        token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), token_hint=plain[:7] + "…",
+                         scope=scope, created_at=now, expires_at=now + timedelta(days=days))
         db.add(token)
         db.flush()
         audit.record(db, actor, "token.created", "api_token", token.id, division_code=user.scope_code,
-                     after={"user_id": user.id, "name": name, "hint": token.token_hint})
-        events.emit(db, "token.created", division_code=user.scope_code, actor=actor.username,
-                    summary=f"为用户 {user.display_name} 签发 API 令牌", payload={"user_id": user.id, "token_id": token.id})
+                     after={"user_id": user.id, "name": name, "hint": token.token_hint, "scope": scope,
+                            "expires_at": token.expires_at.isoformat()})
+        _security_event(db, "token.created", user, f"为用户 {user.display_name} 签发 API 令牌", token_id=token.id)
     return token, plain
 
 
@@ -142,9 +289,8 @@ def revoke_token(db: Session, actor: Principal, user_id: int, token_id: int) -> 
             token.revoked_at = utcnow()
             audit.record(db, actor, "token.revoked", "api_token", token.id, division_code=user.scope_code,
                          before={"revoked": False}, after={"revoked": True})
-            events.emit(db, "token.revoked", division_code=user.scope_code, actor=actor.username,
-                        summary=f"吊销用户 {user.display_name} 的 API 令牌",
-                        payload={"user_id": user.id, "token_id": token.id})
+            _security_event(db, "token.revoked", user, f"吊销用户 {user.display_name} 的 API 令牌",
+                            token_id=token.id)
     return token
 
 

@@ -1,9 +1,10 @@
 """Users, roles, API tokens, password hashing and the request principal.
 
-Authentication: a signed session cookie for the web (``SessionMiddleware``) or
-``Authorization: Bearer <token>`` for machines. Authorisation: a role grants permissions
-(``domain:verb`` patterns); the user's *scope* (a division code) limits which records the
-permissions apply to — see :mod:`yingji.core.scope`.
+Authentication: a server-side session for the web (opaque cookie, :mod:`yingji.core.sessions`;
+writes need the session's CSRF token in ``X-CSRF-Token``) or ``Authorization: Bearer <token>``
+for machines (API tokens expire, and a ``read`` token may only GET/HEAD). Authorisation: a role
+grants permissions (``domain:verb`` patterns); the user's *scope* (a division code) limits which
+records the permissions apply to — see :mod:`yingji.core.scope`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Boolean, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from yingji.core import sessions
 from yingji.core.db import Base, UTCDateTime, bookkeeping, utcnow
 from yingji.core.errors import Forbidden, NotAuthenticated
 from yingji.core.scope import ScopeSpec
@@ -36,6 +38,12 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "yj_"
+TOKEN_SCOPES = {"read": "只读（仅查询）", "write": "读写"}
+
+
+def role_can_write(role: str) -> bool:
+    """Whether a role holds any permission beyond reading (a read-only role cannot mint write tokens)."""
+    return any(not pattern.endswith(":read") for pattern in ROLES.get(role, ("", ()))[1])
 
 
 def hash_password(password: str) -> str:
@@ -86,9 +94,15 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     token_hint: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(8), default="read")  # read | write
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= utcnow()
 
 
 @dataclass
@@ -103,8 +117,10 @@ class Principal:
     scope_name: str = ""
     unit_id: int | None = None
     csrf_token: str = ""
-    via: str = "session"  # session | token | system
+    via: str = "session"  # session | token | system | anonymous
     permissions: tuple[str, ...] = field(default=())
+    session_id: int | None = None  # the web session in use (via == "session")
+    token_scope: str | None = None  # read | write (via == "token")
 
     @property
     def role_label(self) -> str:
@@ -145,6 +161,12 @@ def system_principal(scope_code: str = "350100", name: str = "system") -> Princi
     )
 
 
+def anonymous_principal(scope_code: str) -> Principal:
+    """Who acts in a failed login: nobody known (audit records it with ``actor_id`` empty)."""
+    return Principal(user_id=None, username="anonymous", display_name="匿名", role="", scope_code=scope_code,
+                     via="anonymous", permissions=())
+
+
 def get_db(request: Request):  # type: ignore[no-untyped-def]
     db = request.app.state.database.session()
     try:
@@ -154,6 +176,7 @@ def get_db(request: Request):  # type: ignore[no-untyped-def]
 
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+READ_TOKEN_METHODS = {"GET", "HEAD"}
 
 
 def _resolve(request: Request, db: Session) -> Principal | None:
@@ -165,32 +188,63 @@ def _resolve(request: Request, db: Session) -> Principal | None:
     principal: Principal | None = None
     authz = request.headers.get("authorization", "")
     if authz.lower().startswith("bearer "):
-        token = authz[7:].strip()
-        row = db.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-        ).first()
-        if row is None or not row.User.active:
-            raise NotAuthenticated("API 令牌无效或已被吊销")
-        user = row.User
-        _touch_token(db, row.ApiToken)
-        principal = principal_for(user, via="token")
+        principal = _token_principal(request, db, authz[7:].strip())
     else:
-        session = request.scope.get("session") or {}
-        uid = session.get("uid")
-        if uid is not None:
-            user = db.get(User, uid)
-            if user is not None and user.active and session.get("sv") == user.session_version:
-                principal = principal_for(user, csrf_token=session.get("csrf", ""))
-                if request.method not in SAFE_METHODS:
-                    if request.headers.get("x-csrf-token") != principal.csrf_token:
-                        raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试", code="csrf_failed")
+        principal = _session_principal(request, db)
     if principal is not None:
         division = db.get(Division, principal.scope_code)
         principal.scope_name = division.name if division else principal.scope_code
         request.state.principal = principal
     return principal
+
+
+def _token_principal(request: Request, db: Session, token: str) -> Principal:
+    row = db.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.User.active:
+        raise NotAuthenticated("API 令牌无效或已被吊销", code="token_invalid")
+    if row.ApiToken.expired:
+        raise NotAuthenticated("API 令牌已过期，请重新签发", code="token_expired")
+    if row.ApiToken.scope != "write" and request.method not in READ_TOKEN_METHODS:
+        raise Forbidden("只读 API 令牌只能用于查询（GET），不能修改数据", code="token_read_only")
+    _touch_token(db, row.ApiToken)
+    principal = principal_for(row.User, via="token")
+    principal.token_scope = row.ApiToken.scope
+    return principal
+
+
+def session_policy(request: Request) -> sessions.SessionPolicy:
+    return sessions.SessionPolicy.from_settings(request.app.state.settings)
+
+
+def _session_principal(request: Request, db: Session) -> Principal | None:
+    row = sessions.find(db, request.cookies.get(sessions.COOKIE_NAME))
+    if row is None:
+        return None
+    user = db.get(User, row.user_id)
+    policy = session_policy(request)
+    if not sessions.is_live(row, user, policy):
+        return None
+    assert user is not None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not secrets.compare_digest(sent.encode(), row.csrf_token.encode()):
+            raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试", code="csrf_failed")
+    sessions.touch(db, row, policy)
+    principal = principal_for(user, csrf_token=row.csrf_token)
+    principal.session_id = row.id
+    return principal
+
+
+def current_session(request: Request, db: Session) -> sessions.UserSession | None:
+    """The live web session the request's cookie names (no CSRF check: for sign-out only)."""
+    row = sessions.find(db, request.cookies.get(sessions.COOKIE_NAME))
+    if row is None or not sessions.is_live(row, db.get(User, row.user_id), session_policy(request)):
+        return None
+    return row
 
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=10)

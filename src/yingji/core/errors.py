@@ -67,3 +67,19 @@ class Conflict(YingjiError):
 
     status = 409
     default_code = "conflict"
+
+
+class TooManyRequests(YingjiError):
+    """Too many attempts (login throttling): 429 with ``Retry-After`` in seconds."""
+
+    status = 429
+    default_code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(message, field=field, code=code)
+        self.retry_after = max(1, int(retry_after))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -220,19 +220,37 @@ class UserOut(Out):
 
 class TokenIn(Strict):
     name: ShortText
+    scope: Literal["read", "write"] = Field(
+        default="read", description="read：只能查询（GET/HEAD）；write：可读写（不超过所属用户角色的权限）")
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
+        default=None, description="有效期（天）；不填则用系统默认值（YINGJI_TOKEN_DEFAULT_DAYS），"
+                                  "不能超过 YINGJI_TOKEN_MAX_DAYS")
 
 
 class TokenOut(Out):
     id: int
     name: str
     token_hint: str
+    scope: Literal["read", "write"]
     created_at: datetime
+    expires_at: datetime
+    expired: bool
     last_used_at: datetime | None
     revoked_at: datetime | None
 
 
 class TokenCreated(TokenOut):
     token: str = Field(description="只显示这一次，请妥善保存")
+
+
+class SessionOut(Out):
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    client_address: str
+    user_agent: str
+    current: bool = Field(default=False, description="发出本次请求的会话")
 
 
 class AuditOut(Out):
@@ -269,8 +287,14 @@ class EventOut(BaseModel):
     payload: Any
 
 
+class HealthPart(BaseModel):
+    ok: bool
+
+
 class HealthOut(BaseModel):
+    """Deliberately terse: /healthz is open to anyone (load balancers), so it names no versions,
+    database kinds or error details — those are in the server log and /metrics."""
+
     status: Literal["ok", "degraded"]
-    database: dict[str, Any]
-    broker: dict[str, Any]
-    version: str
+    database: HealthPart
+    broker: HealthPart

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
@@ -13,12 +14,20 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from yingji import __version__
-from yingji.core import actions, service
-from yingji.core.api import ERROR_RESPONSES, Page
+from yingji.core import actions, service, sessions
+from yingji.core.api import ERROR_RESPONSES, ErrorResponse, Page
 from yingji.core.audit import verify_chain
-from yingji.core.auth import ROLES, Principal, current_principal, get_db, principal_for, requires
-from yingji.core.errors import ValidationFailed
+from yingji.core.auth import (
+    ROLES,
+    Principal,
+    current_principal,
+    current_session,
+    get_db,
+    principal_for,
+    requires,
+    session_policy,
+)
+from yingji.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from yingji.core.schemas import (
     AuditOut,
     AuditQuery,
@@ -34,6 +43,7 @@ from yingji.core.schemas import (
     MeOut,
     PasswordChangeIn,
     RoleOut,
+    SessionOut,
     TokenCreated,
     TokenIn,
     TokenOut,
@@ -42,6 +52,10 @@ from yingji.core.schemas import (
     UserPatch,
 )
 from yingji.core.scope import in_scope
+from yingji.config import parse_networks
+from yingji.core.security import address_in, client_address
+
+log = logging.getLogger(__name__)
 
 DivisionCodeQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$",
                                              description="只看该行政区划（含下级）")]
@@ -64,22 +78,48 @@ def _me(principal: Principal) -> MeOut:
                  permissions=list(principal.permissions))
 
 
-@auth_router.post("/login", response_model=MeOut, summary="登录（网页会话）")
-def login(body: LoginIn, request: Request, db: Db) -> MeOut:
-    user = actions.authenticate(db, body.username, body.password)
-    csrf = secrets.token_urlsafe(24)
-    request.session.clear()
-    request.session.update({"uid": user.id, "sv": user.session_version, "csrf": csrf})
+def _cookie_path(request: Request) -> str:
+    return str(request.scope.get("root_path", "")).rstrip("/") or "/"
+
+
+def _cookie_secure(request: Request) -> bool:
+    """Secure when configured, or when the request came over HTTPS (directly, or via a trusted
+    proxy's X-Forwarded-Proto — uvicorn applies it only for YINGJI_FORWARDED_ALLOW_IPS)."""
+    return bool(request.app.state.settings.secure_cookies) or request.url.scheme == "https"
+
+
+def _clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(sessions.COOKIE_NAME, path=_cookie_path(request), secure=_cookie_secure(request),
+                           httponly=True, samesite="lax")
+
+
+@auth_router.post("/login", response_model=MeOut, summary="登录（网页会话）",
+                  responses={429: {"model": ErrorResponse, "description": "登录失败次数过多，暂时锁定（见 Retry-After）"}})
+def login(body: LoginIn, request: Request, response: Response, db: Db) -> MeOut:
+    settings = request.app.state.settings
+    user, session, secret = actions.login(
+        db, body.username, body.password, policy=actions.AuthPolicy.from_settings(settings),
+        client_address=client_address(request.scope), user_agent=request.headers.get("user-agent", ""),
+        replaces=current_session(request, db))
+    response.set_cookie(sessions.COOKIE_NAME, secret, max_age=settings.session_max_age, path=_cookie_path(request),
+                        secure=_cookie_secure(request), httponly=True, samesite="lax")
     from yingji.core.divisions import Division
 
     division = db.get(Division, user.scope_code)
-    return _me(principal_for(user, scope_name=division.name if division else "", csrf_token=csrf))
+    principal = principal_for(user, scope_name=division.name if division else "", csrf_token=session.csrf_token)
+    return _me(principal)
 
 
-@auth_router.post("/logout", status_code=204, summary="退出登录")
-def logout(request: Request) -> Response:
-    request.session.clear()
-    return Response(status_code=204)
+@auth_router.post("/logout", status_code=204, summary="退出登录（在服务器端结束会话）")
+def logout(request: Request, db: Db) -> Response:
+    # No CSRF token needed: ending one's own session is harmless, and the SameSite=Lax cookie is
+    # not sent with cross-site POSTs anyway.
+    session = current_session(request, db)
+    if session is not None:
+        actions.logout(db, session)
+    response = Response(status_code=204)
+    _clear_session_cookie(request, response)
+    return response
 
 
 @auth_router.get("/me", response_model=MeOut, summary="当前用户")
@@ -87,13 +127,32 @@ def me(principal: Me) -> MeOut:
     return _me(principal)
 
 
-@auth_router.post("/password", status_code=204, summary="修改自己的密码")
+@auth_router.post("/password", status_code=204,
+                  summary="修改自己的密码（所有会话随之结束，所有 API 令牌随之吊销）")
 def password(body: PasswordChangeIn, principal: Me, db: Db, request: Request) -> Response:
     if principal.user_id is None:
         raise ValidationFailed("系统身份没有密码")
     actions.change_password(db, principal, body.old_password, body.new_password)
-    request.session.clear()
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    _clear_session_cookie(request, response)
+    return response
+
+
+def _session_out(row: Any, principal: Principal) -> SessionOut:
+    return SessionOut.model_validate(row).model_copy(update={"current": row.id == principal.session_id})
+
+
+@auth_router.get("/sessions", response_model=list[SessionOut], summary="我的登录会话（未结束的）")
+def my_sessions(principal: Me, request: Request, db: Db) -> list[SessionOut]:
+    if principal.user_id is None:
+        return []
+    rows = sessions.live_for_user(db, principal.user_id, session_policy(request))
+    return [_session_out(row, principal) for row in rows]
+
+
+@auth_router.delete("/sessions/{session_id}", response_model=SessionOut, summary="结束我的一个登录会话")
+def end_my_session(session_id: IdPath, principal: Me, db: Db) -> SessionOut:
+    return _session_out(actions.end_own_session(db, principal, session_id), principal)
 
 
 # --- divisions ----------------------------------------------------------------------------------
@@ -187,9 +246,11 @@ def list_tokens(user_id: IdPath, principal: Me, db: Db) -> Any:
 
 
 @users_router.post("/users/{user_id}/tokens", response_model=TokenCreated, status_code=201,
-                   summary="签发 API 令牌（只显示一次）")
-def create_token(user_id: IdPath, body: TokenIn, principal: Me, db: Db) -> Any:
-    token, plain = actions.create_token(db, principal, user_id, body.name)
+                   summary="签发 API 令牌（只显示一次；默认只读，有效期有上限）")
+def create_token(user_id: IdPath, body: TokenIn, principal: Me, db: Db, request: Request) -> Any:
+    token, plain = actions.create_token(db, principal, user_id, body.name, scope=body.scope,
+                                        expires_in_days=body.expires_in_days,
+                                        policy=actions.AuthPolicy.from_settings(request.app.state.settings))
     return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=plain)
 
 
@@ -283,26 +344,46 @@ def _offer(queue: asyncio.Queue[dict[str, Any]], message: dict[str, Any]) -> Non
 ops_router = APIRouter(tags=["运维"])
 
 
-@ops_router.get("/healthz", response_model=HealthOut, summary="健康检查（数据库、消息总线）",
+@ops_router.get("/healthz", response_model=HealthOut, summary="健康检查（数据库、消息总线；不含内部细节）",
                 responses={503: {"model": HealthOut}})
 def healthz(request: Request) -> Response:
     database = request.app.state.database
-    db_state: dict[str, Any] = {"dialect": database.engine.dialect.name}
     try:
         with database.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        db_state["ok"] = True
-    except Exception as exc:  # report, don't crash
-        db_state.update(ok=False, error=type(exc).__name__)
-    bus = request.app.state.bus
-    broker = {"kind": type(bus).__name__, "ok": bool(bus.ping())}
-    ok = db_state["ok"] and broker["ok"]
-    body = HealthOut(status="ok" if ok else "degraded", database=db_state, broker=broker, version=__version__)
-    return Response(body.model_dump_json(), status_code=200 if ok else 503, media_type="application/json")
+        db_ok = True
+    except Exception:  # report, don't crash (and don't tell the world why)
+        log.warning("health check: database unreachable", exc_info=True)
+        db_ok = False
+    broker_ok = bool(request.app.state.bus.ping())
+    ok = db_ok and broker_ok
+    body = HealthOut(status="ok" if ok else "degraded", database={"ok": db_ok}, broker={"ok": broker_ok})
+    return Response(body.model_dump_json(), status_code=200 if ok else 503, media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
 
 
-@ops_router.get("/metrics", summary="Prometheus 指标", response_class=PlainTextResponse)
+def metrics_allowed(request: Request) -> None:
+    """``YINGJI_METRICS``: on (open), token (bearer YINGJI_METRICS_TOKEN or an address in
+    YINGJI_METRICS_ALLOW), off (404)."""
+    settings = request.app.state.settings
+    if settings.metrics == "off":
+        raise NotFound("请求的资源不存在")
+    if settings.metrics == "on":
+        return
+    if address_in(client_address(request.scope), parse_networks(settings.metrics_allow)):
+        return
+    authz = request.headers.get("authorization", "")
+    sent = authz[7:].strip() if authz.lower().startswith("bearer ") else ""
+    if settings.metrics_token and sent and secrets.compare_digest(sent.encode(), settings.metrics_token.encode()):
+        return
+    raise NotAuthenticated("读取运维指标需要指标令牌（YINGJI_METRICS_TOKEN）或来自允许的地址",
+                           code="metrics_forbidden")
+
+
+@ops_router.get("/metrics", summary="Prometheus 指标（YINGJI_METRICS 控制是否开放）",
+                response_class=PlainTextResponse, responses={401: {"model": ErrorResponse}})
 def metrics(request: Request) -> Response:
     from yingji.core.metrics import render
 
+    metrics_allowed(request)
     return render(request.app)

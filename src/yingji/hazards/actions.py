@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core import audit, events, hooks
+from yingji.core import audit, events, hooks, uploads
 from yingji.core.auth import Principal
 from yingji.core.city import city_profile
 from yingji.core.db import atomic, utcnow
@@ -45,12 +45,6 @@ RECIPIENT_LABELS = {"unit": "生产经营单位", "supervisor": "行业监管部
 AUTO_LIFT_REASON = "隐患销号，自动摘牌"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
-UPLOAD_TYPES = {  # content type -> (extension, magic prefixes)
-    "image/jpeg": (".jpg", (b"\xff\xd8\xff",)),
-    "image/png": (".png", (b"\x89PNG\r\n\x1a\n",)),
-    "image/webp": (".webp", (b"RIFF",)),
-    "application/pdf": (".pdf", (b"%PDF-",)),
-}
 
 
 def _snapshot(h: Hazard) -> dict[str, Any]:
@@ -419,49 +413,32 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
     return summary
 
 
-def _sniff(content: bytes, content_type: str) -> bool:
-    magic = UPLOAD_TYPES[content_type][1]
-    if content_type == "image/webp":
-        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
-    return any(content.startswith(m) for m in magic)
-
-
 def add_attachment(db: Session, actor: Principal, hazard_id: int, *, filename: str, content_type: str,
-                   content: bytes, data_dir: Path) -> dict[str, Any]:
-    """Store a photo or document of a hazard under ``<data_dir>/uploads/hazards/<id>/``."""
+                   content: bytes, data_dir: Path, policy: uploads.UploadPolicy | None = None) -> dict[str, Any]:
+    """Store a photo or document of a hazard under ``<data_dir>/uploads/hazards/<id>/``.
+
+    The whole file is checked (:func:`yingji.core.uploads.check`); its stored type and extension
+    are what it is, whatever ``content_type`` the client claimed.
+    """
     actor.require("hazards:write")
-    content_type = (content_type or "").split(";")[0].strip().lower()
-    if content_type not in UPLOAD_TYPES:
-        raise ValidationFailed("只能上传 JPEG、PNG、WebP 图片或 PDF 文件", field="file")
-    if not content:
-        raise ValidationFailed("文件为空", field="file")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed("文件不能超过 10 MB", field="file")
-    if not _sniff(content, content_type):
-        raise ValidationFailed("文件内容与类型不符", field="file")
-    safe_name = "".join(ch for ch in (filename or "upload") if ch.isprintable() and ch not in '/\\"')[-120:] or "upload"
+    checked = uploads.check(content, allowed=(uploads.IMAGE, uploads.PDF),
+                            policy=policy or uploads.UploadPolicy(max_bytes=MAX_UPLOAD_BYTES))
+    safe_name = checked.display_name(filename)
     with atomic(db):
         h = get_scoped(db, actor, Hazard, hazard_id, what="隐患")
         current = list(h.attachments or [])
         if len(current) >= MAX_ATTACHMENTS:
             raise Conflict(f"每个隐患最多 {MAX_ATTACHMENTS} 个附件", field="file")
         att_id = uuid.uuid4().hex
-        folder = data_dir / "uploads" / "hazards" / str(h.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / (att_id + UPLOAD_TYPES[content_type][0])
-        stored.write_bytes(content)
-        meta = {"id": att_id, "filename": safe_name, "content_type": content_type, "size": len(content),
+        stored = uploads.store(db, data_dir / "uploads" / "hazards" / str(h.id), att_id + checked.extension, content)
+        meta = {"id": att_id, "filename": safe_name, "content_type": checked.content_type, "size": checked.size,
                 "stored": str(stored.relative_to(data_dir)), "uploaded_at": utcnow().isoformat(),
                 "uploaded_by": actor.username}
-        try:
-            h.attachments = current + [meta]
-            h.updated_at = utcnow()
-            audit.record(db, actor, "hazard.attachment_added", "hazard", h.id, division_code=h.division_code,
-                         after={k: v for k, v in meta.items() if k != "stored"})
-            events.emit(db, "hazard.attachment_added", division_code=h.division_code, actor=actor.username,
-                        summary=f"隐患 {h.code} 新增附件 {safe_name}", payload=_payload(h, attachment_id=att_id))
-            db.flush()
-        except BaseException:
-            stored.unlink(missing_ok=True)
-            raise
+        h.attachments = current + [meta]
+        h.updated_at = utcnow()
+        audit.record(db, actor, "hazard.attachment_added", "hazard", h.id, division_code=h.division_code,
+                     after={k: v for k, v in meta.items() if k != "stored"})
+        events.emit(db, "hazard.attachment_added", division_code=h.division_code, actor=actor.username,
+                    summary=f"隐患 {h.code} 新增附件 {safe_name}", payload=_payload(h, attachment_id=att_id))
+        db.flush()
     return meta

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
+from yingji.core import uploads
 from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.timeutil import local_now
 from yingji.core.xlsx import XLSX, xlsx_response
@@ -152,9 +153,11 @@ def lift_listing(hazard_id: HazardId, listing_id: ListingId, body: LiftIn, princ
 def upload_attachment(hazard_id: HazardId, request: Request, principal: Writer, db: Db,
                       file: Annotated[UploadFile, File(description="照片或 PDF")]) -> Any:
     content = file.file.read(actions.MAX_UPLOAD_BYTES + 1)
-    data_dir = request.app.state.settings.resolved_data_dir
+    settings = request.app.state.settings
+    policy = uploads.UploadPolicy.from_settings(settings, max_bytes=actions.MAX_UPLOAD_BYTES)
     return actions.add_attachment(db, principal, hazard_id, filename=file.filename or "upload",
-                                  content_type=file.content_type or "", content=content, data_dir=data_dir)
+                                  content_type=file.content_type or "", content=content,
+                                  data_dir=settings.resolved_data_dir, policy=policy)
 
 
 @router.get("/{hazard_id}/attachments/{attachment_id}", summary="下载隐患附件", response_class=FileResponse,
@@ -166,6 +169,6 @@ def download_attachment(hazard_id: HazardId, attachment_id: AttachmentId, reques
     data_dir: FsPath = request.app.state.settings.resolved_data_dir
     if meta is None or not (data_dir / meta["stored"]).is_file():
         raise NotFound("附件不存在")
-    return FileResponse(data_dir / meta["stored"], media_type=meta["content_type"], filename=meta["filename"])
+    return uploads.file_response(data_dir / meta["stored"], meta["filename"])
 
 

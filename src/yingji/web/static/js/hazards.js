@@ -509,4 +509,7 @@
   }
 
   window.hazardsPages = { list: list, detail: detail, inspection: inspection, inspectionDetail: inspectionDetail, ledger: ledger, enforcement: enforcement };
+  // the page to start is named by this script tag's data-page (no inline script: CSP)
+  var startPage = document.currentScript && document.currentScript.getAttribute('data-page');
+  if (startPage && Object.prototype.hasOwnProperty.call(window.hazardsPages, startPage)) window.hazardsPages[startPage]();
 })();

@@ -36,6 +36,7 @@
         if (value === null || value === undefined || value === false) return;
         if (key === 'class') node.className = value;
         else if (key === 'text') node.textContent = value;
+        else if (key === 'style') node.style.cssText = value; // CSSOM: allowed by the CSP (a style attribute is not)
         else if (key === 'dataset') Object.keys(value).forEach(function (k) { node.dataset[k] = value[k]; });
         else if (key.slice(0, 2) === 'on' && typeof value === 'function') node.addEventListener(key.slice(2), value);
         else if (value === true) node.setAttribute(key, '');
@@ -519,7 +520,16 @@
     });
   }
 
+  // buttons marked data-action="print" print the page (no inline onclick: CSP)
+  function initPrintButtons() {
+    document.addEventListener('click', function (e) {
+      var target = e.target && e.target.closest ? e.target.closest('[data-action="print"]') : null;
+      if (target) window.print();
+    });
+  }
+
   function init() {
+    initPrintButtons();
     initLogout();
     initDivisionPicker();
     initTicker();
