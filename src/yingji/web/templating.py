@@ -3,7 +3,12 @@
 Domain packages render their own pages with the same :data:`templates` object (add their
 template folder with :func:`add_template_dir`) and extend ``base.html``; :func:`render`
 fills in what the base layout needs (the signed-in principal, the navigation, the
-JSON context read by ``/static/js/yingji.js``).
+JSON page context read by the page bootstrap ``/static/js/boot.js``).
+
+A page template names its ES module and the data it hands to it at top level::
+
+    {% set page_module = "risk/js/map.js" %}          {# under /static/, see yingji.web.assets #}
+    {% set page_data = {"levels": levels_json} %}     {# JSON; read by the module, never HTML #}
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from yingji.web import STATIC_DIR, TEMPLATES_DIR
+from yingji.web import TEMPLATES_DIR
+from yingji.web.assets import versioned_path
 
 if TYPE_CHECKING:
     from yingji.core.auth import Principal
@@ -52,14 +58,15 @@ def _root_path(context: Mapping[str, Any]) -> str:
 
 @jinja2.pass_context
 def static_url(context: Mapping[str, Any], path: str) -> str:
-    """URL of one of our own assets, with a cache-busting version from its mtime."""
-    path = path.lstrip("/")
-    url = f"{_root_path(context)}/static/{path}"
-    try:
-        mtime_ns = (STATIC_DIR / path).stat().st_mtime_ns
-    except OSError:
-        return url
-    return f"{url}?v={mtime_ns // 1_000_000:x}"
+    """URL of one of our own assets (``css/yingji.css``, ``risk/js/map.js``), versioned in the path."""
+    return f"{_root_path(context)}{versioned_path(path)}"
+
+
+@jinja2.pass_context
+def page_context(context: Mapping[str, Any], client: Mapping[str, Any], module: str | None = None,
+                 data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON the page bootstrap reads: the shell's context, the page's module URL and its data."""
+    return {**client, "module": static_url(context, module) if module else None, "data": dict(data or {})}
 
 
 @jinja2.pass_context
@@ -103,6 +110,7 @@ templates.env.globals.update(
     PLATFORM_CODE=PLATFORM_CODE,
     NAV=NAV,
     static_url=static_url,
+    page_context=page_context,
     vendor_url=vendor_url,
     app_url=app_url,
 )
@@ -132,7 +140,24 @@ def principal_context(principal: Principal | None) -> dict[str, Any] | None:
         "role_label": principal.role_label,
         "scope_code": principal.scope_code,
         "scope_name": principal.scope_name,
+        "unit_id": principal.unit_id,
+        "permissions": list(principal.permissions),
         "csrf_token": principal.csrf_token,
+    }
+
+
+def shell_context(request: Request) -> dict[str, Any]:
+    """What every page's scripts need from the configuration: time zone, map defaults, code labels."""
+    from yingji.config import get_settings
+    from yingji.core.divisions import LEVEL_LABELS
+
+    settings = getattr(request.app.state, "settings", None) or get_settings()
+    return {
+        "timezone": settings.timezone,
+        "map": {"center": list(settings.map_center), "zoom": settings.map_zoom,
+                "min_zoom": settings.map_min_zoom, "max_zoom": settings.map_max_zoom,
+                "bounds": list(settings.map_bounds) if settings.map_bounds else None},
+        "labels": {"division_levels": dict(LEVEL_LABELS)},
     }
 
 
@@ -159,6 +184,7 @@ def render(
             "user": principal_context(principal),
             "root": str(request.scope.get("root_path", "")).rstrip("/"),
             "page": active,
+            **shell_context(request),
         },
     }
     page_context.update(context)
