@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from yingji.core.auth import Principal, get_db, optional_principal
 from yingji.core.scope import division_level
 from yingji.hazards import service
+from yingji.hazards.escalation import SUPERVISION_LABELS
 from yingji.web.pages import login_redirect
 from yingji.web.templating import add_template_dir, render
 
@@ -37,12 +38,18 @@ def _flags(principal: Principal) -> dict[str, Any]:
     }
 
 
+def _page(principal: Principal) -> dict[str, Any]:
+    """What every hazards page renders and hands to its script: permissions and code labels."""
+    return {"flags": _flags(principal),
+            "supervision_labels": {key: label for key, label in SUPERVISION_LABELS.items() if key}}
+
+
 @router.get("/supervision/hazards", response_class=HTMLResponse)
 def hazards_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "hazards_list.html", principal, active="supervision", title="隐患排查治理",
-                  catalog=service.catalog(), flags=_flags(principal))
+                  catalog=service.catalog(), **_page(principal))
 
 
 @router.get("/supervision/hazards/{hazard_id}", response_class=HTMLResponse)
@@ -51,7 +58,7 @@ def hazard_page(request: Request, principal: MaybePrincipal,
     if principal is None:
         return login_redirect(request)
     return render(request, "hazard_detail.html", principal, active="supervision", title="隐患详情",
-                  hazard_id=hazard_id, catalog=service.catalog(), flags=_flags(principal))
+                  hazard_id=hazard_id, catalog=service.catalog(), **_page(principal))
 
 
 def _prefill(db: Session, principal: Principal, unit_id: int | None,
@@ -89,7 +96,7 @@ def new_inspection_page(request: Request, principal: MaybePrincipal, db: Db, uni
         return login_redirect(request)
     return render(request, "inspection_new.html", principal, active="supervision", title="登记检查记录",
                   prefill=_prefill(db, principal, unit_id, planned_inspection_id), catalog=service.catalog(),
-                  flags=_flags(principal))
+                  **_page(principal))
 
 
 @router.get("/supervision/inspections/{inspection_id}", response_class=HTMLResponse)
@@ -98,7 +105,7 @@ def inspection_page(request: Request, principal: MaybePrincipal,
     if principal is None:
         return login_redirect(request)
     return render(request, "inspection_detail.html", principal, active="supervision", title="检查记录",
-                  inspection_id=inspection_id, flags=_flags(principal))
+                  inspection_id=inspection_id, catalog=service.catalog(), **_page(principal))
 
 
 @router.get("/supervision/ledger", response_class=HTMLResponse)
@@ -106,6 +113,6 @@ def ledger_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "hazards_ledger.html", principal, active="supervision", title="挂牌督办台账",
-                  flags=_flags(principal))
+                  **_page(principal))
 
 
