@@ -57,11 +57,13 @@ function asNode(content) {
 
 /** A tooltip built by `build(layer)` — a DOM node (a string is put in as text). */
 export function bindTextTooltip(layer, build, options = {}) {
+  // safe: Leaflet gets a function that returns a DOM node (text inside set as text), never a string
   return layer.bindTooltip((source) => asNode(build(source)), options);
 }
 
 /** A popup built by `build(layer)` — a DOM node (a string is put in as text). */
 export function bindNodePopup(layer, build, options = {}) {
+  // safe: Leaflet gets a function that returns a DOM node (text inside set as text), never a string
   return layer.bindPopup((source) => asNode(build(source)), options);
 }
 
@@ -73,7 +75,7 @@ export function nodeIcon({ className = '', iconSize = null, build }) {
   const L = leaflet();
   const NodeIcon = L.DivIcon.extend({
     createIcon(oldIcon) {
-      const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);   // html is '': a constant
+      const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);   // safe: html is '' (a constant)
       div.appendChild(asNode(build()));
       return div;
     },
