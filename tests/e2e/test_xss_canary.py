@@ -279,7 +279,7 @@ def test_no_user_text_runs_or_becomes_markup_on_any_page(planted: dict[str, Any]
     assert points.count() == len(ids["sources"])
     for i in range(points.count()):
         points.nth(i).hover()
-        page.locator("#unit-map .leaflet-tooltip").wait_for()
+        page.locator("#unit-map .leaflet-tooltip").last.wait_for()
         assert_clean(page, f"单位一图·标记 {i}")
         wait_text(page, "#unit-map .leaflet-tooltip", f"单位一图·标记 {i}")
 
