@@ -26,13 +26,15 @@ setup_venv() {  # $1: lock file
   fi
 }
 
-setup_frontend() {
-  if [ ! -d frontend/node_modules/leaflet ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+setup_frontend() {  # $1: "dev" also installs the development tools (ESLint, the JS test helpers)
+  local want="frontend/node_modules/leaflet" omit=(--omit=dev)
+  if [ "${1:-}" = dev ]; then want="frontend/node_modules/eslint"; omit=(); fi
+  if [ ! -d "$want" ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
     if ! command -v npm >/dev/null; then
       echo "== 安装 Node.js/npm（前端静态资源来自 npm 包仓库）"
       as_root apt-get update -qq && as_root apt-get install -y -qq nodejs npm >/dev/null
     fi
     echo "== 安装前端资源（npm ci，本地提供，不使用 CDN）"
-    npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+    npm ci --prefix frontend "${omit[@]}" --no-audit --no-fund --loglevel=error
   fi
 }

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Set up the development dependencies (incl. Playwright driving Debian's Chromium), start the
-# services the tests need (PostgreSQL, Redis) and run the whole test suite.
+# services the tests need (PostgreSQL, Redis) and run the whole test suite: the browser code's
+# lint (ESLint) and unit tests (node --test) first, then pytest.
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 setup_venv requirements-dev.lock
-setup_frontend
+setup_frontend dev
+
+echo "== 前端代码检查（ESLint）"
+frontend/node_modules/.bin/eslint --config frontend/eslint.config.mjs --max-warnings 0 src/yingji frontend
+echo "== 前端单元测试（node --test）"
+node --test --test-reporter=dot frontend/tests/
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)

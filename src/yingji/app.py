@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -86,9 +85,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
 
 def _mount_web(app: FastAPI, settings: Settings) -> None:
-    static_dir = Path(__file__).parent / "web" / "static"
-    if static_dir.is_dir():
-        app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    from yingji.web.assets import StaticAssets
+
+    app.mount("/static", StaticAssets(), name="static")  # the shell's and every domain's static/ folder
     vendor = settings.frontend_dir
     if vendor.is_dir():
         app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")

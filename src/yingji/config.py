@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     frontend_dir: Path = Field(default=PROJECT_ROOT / "frontend" / "node_modules")
     reference_data: Path = Field(default=PROJECT_ROOT / "data" / "fuzhou")
     city_code: str = Field(default="350100", description="the city this installation serves")
+    map_center: tuple[float, float] | None = Field(
+        default=None, description="map centre (latitude, longitude, WGS84) shown before the boundaries load; "
+        "default: the city profile's (data/<city>/city.json)")
+    map_zoom: float | None = Field(default=None, ge=0, le=22, description="initial map zoom level; default: the city profile's")
+    map_min_zoom: float = Field(default=6, ge=0, le=22, description="farthest a user may zoom out")
+    map_max_zoom: float = Field(default=18, ge=0, le=22, description="closest a user may zoom in")
+    map_bounds: tuple[float, float, float, float] | None = Field(
+        default=None, description="south, west, north, east (WGS84) a map may be panned to; "
+        "default: around the jurisdiction's boundaries")
+
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
 

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -69,16 +70,17 @@ def _run(cmd: list[str], env: dict[str, str], log: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd[1:])} failed ({result.returncode}):\n{_tail(log)}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running server with the demo data loaded and user admin/ADMIN_PASSWORD."""
+@contextmanager
+def serve(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``yingji db upgrade``, ``yingji demo load`` and ``yingji serve`` on a temporary SQLite file;
+    yields the base URL and stops the server afterwards."""
     exe = _yingji_bin()
-    data_dir = tmp_path_factory.mktemp("yingji-e2e-data")
     log = data_dir / "server.log"
     env = dict(os.environ)
     env.pop("YINGJI_DATABASE_URL", None)  # always the temporary SQLite file
     env.update(YINGJI_DATA_DIR=str(data_dir), YINGJI_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1",
                YINGJI_CLOCK_OVERRIDE="1")  # a drill server: the escalation test runs the clock forward
+    env.update(extra_env or {})
 
     _run([exe, "db", "upgrade"], env, log)
     _run([exe, "demo", "load"], env, log)
@@ -111,6 +113,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=5)
         out.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running server with the demo data loaded and user admin/ADMIN_PASSWORD."""
+    with serve(tmp_path_factory.mktemp("yingji-e2e-data")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -9,24 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import call_api, login, wait_booted
+
 pytestmark = pytest.mark.e2e
 
 OFFICER_PASSWORD = "E2e-officer-Pass-2024"
-
-
-def login(page: Any, base_url: str, username: str, password: str, path: str) -> None:
-    page.goto(f"{base_url}{path}")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.fill("#login-username", username)
-    page.fill("#login-password", password)
-    page.click("#login-submit")
-    page.wait_for_url(lambda url: "/login" not in url and url.endswith(path))
-    page.wait_for_function("() => window.yingji && window.yingji.api")
-
-
-def api(page: Any, path: str, body: Any = None, method: str = "GET") -> Any:
-    return page.evaluate(
-        "([p, b, m]) => window.yingji.api(p, b === null ? {method: m} : {method: m, body: b})", [path, body, method])
 
 
 def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_export(
@@ -34,7 +21,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
     # the administrator creates a county officer of 鼓楼区
     login(page, live_server, "admin", admin_password, "/supervision/hazards")
     username = f"gulou_{int(time.time() * 1000) % 10**8}"
-    api(page, "/users", {"username": username, "display_name": "鼓楼区执法人员", "role": "county_officer",
+    call_api(page, "/users", {"username": username, "display_name": "鼓楼区执法人员", "role": "county_officer",
                          "scope_code": "350102", "password": OFFICER_PASSWORD}, "POST")
 
     officer_ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1440, "height": 900})
@@ -44,12 +31,9 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         login(officer, live_server, username, OFFICER_PASSWORD, "/supervision/inspections/new")
         # record an inspection: the first checklist item fails, as a major hazard
         # pick the unit with the search-as-you-type picker, by keyboard (its credit code is unique)
-        unit = officer.evaluate("""async () => {
-            const cat = await window.yingji.api('/hazards/catalog');
-            const inds = new Set(cat.checklists.filter(c => c.items.length).map(c => c.industry));
-            const d = await window.yingji.api('/units', {query: {page_size: 200}});
-            return d.items.find(u => inds.has(u.industry));
-        }""")
+        catalog = call_api(officer, "/hazards/catalog")
+        industries = {c["industry"] for c in catalog["checklists"] if c["items"]}
+        unit = next(u for u in call_api(officer, "/units?page_size=200")["items"] if u["industry"] in industries)
         officer.fill("#insp-unit-search", unit["credit_code"])
         officer.locator(f"#insp-unit-list [data-unit-id='{unit['id']}']").wait_for()
         assert officer.get_attribute("#insp-unit-search", "aria-expanded") == "true"
@@ -63,6 +47,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         officer.click("#insp-submit")
         officer.locator("a.hz-new-hazard").first.click()
         officer.wait_for_url(re.compile(r"/supervision/hazards/\d+$"))
+        wait_booted(officer)
         hazard_id = int(officer.url.rsplit("/", 1)[1])
 
         officer.click("button[data-action=confirm]")
@@ -79,7 +64,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         officer.locator("#hz-badges", has_text="整改中").wait_for()
 
         # the overdue check runs (city level, clock in the future): the hazard is listed for supervision
-        result = api(page, "/hazards/escalation/run", {"now": "2027-03-01T09:00:00+08:00"}, "POST")
+        result = call_api(page, "/hazards/escalation/run", {"now": "2027-03-01T09:00:00+08:00"}, "POST")
         assert result["county_listed"] >= 1 and hazard_id in result["hazard_ids"]
         officer.reload()
         officer.locator("#hz-listed-badge", has_text="挂牌督办").wait_for()
@@ -88,7 +73,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         # the county officer lifts the county listing (摘牌) with a reason; the timeline shows it
         officer.locator("#hz-listings button.hz-lift").first.click()
         officer.click("#hz-lift-confirm")
-        officer.locator("dialog.hz-dialog[open] #hz-lift-reason:invalid").wait_for()  # the reason is required
+        officer.locator("dialog[open] #hz-lift-reason:invalid").wait_for()  # the reason is required
         officer.fill("#hz-lift-reason", "经督办整改措施已落实，报请摘牌")
         officer.click("#hz-lift-confirm")
         officer.locator("#hz-timeline li.hz-tl-lift", has_text="报请摘牌").wait_for()
@@ -99,7 +84,7 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         # separation of duties: the officer who reported this major hazard is not offered its acceptance
         assert officer.locator("button[data-action=reject]").count() == 1
         assert officer.locator("button[data-action=accept]").count() == 0
-        api(page, f"/hazards/{hazard_id}/transitions", {"action": "accept"}, "POST")  # another user accepts
+        call_api(page, f"/hazards/{hazard_id}/transitions", {"action": "accept"}, "POST")  # another user accepts
         officer.reload()
         officer.locator("#hz-badges", has_text="已验收").wait_for()
         officer.click("button[data-action=close]")
@@ -126,22 +111,23 @@ def test_major_hazard_from_inspection_to_closure_with_escalation_and_ledger_expo
         officer_ctx.close()
 
     # the administrator completes a planned enforcement visit from the annual plan's calendar
-    plan = api(page, "/enforcement/plans")["items"][0]
-    summary = api(page, f"/enforcement/plans/{plan['id']}")
+    plan = call_api(page, "/enforcement/plans")["items"][0]
+    summary = call_api(page, f"/enforcement/plans/{plan['id']}")
     month = next(m["month"] for m in summary["by_month"] if m["planned"] > m["done"])
     page.goto(f"{live_server}/supervision/enforcement?plan={plan['id']}&month={month}")
-    link = page.locator("#plan-items-table a.hz-plan-inspect").first
+    link = page.locator("#plan-items-table a.plan-inspect").first
     item_id = link.get_attribute("data-item-id")
     link.click()
     page.wait_for_url(re.compile(r"/supervision/inspections/new\?"))
+    wait_booted(page)
     assert page.input_value("#insp-unit") != "" and page.input_value("#insp-unit-search") != ""
     page.click("#insp-submit")
     page.locator("#insp-plan-done").wait_for()
     page.locator("#insp-plan-done a").click()
     page.wait_for_url(re.compile(r"/supervision/enforcement\?plan="))
     row = page.locator(f"#plan-items-table tr[data-item-id='{item_id}']")
-    row.locator(".hz-done", has_text="已完成").wait_for()
-    row.locator(".hz-done a").click()
+    row.locator(".plan-done", has_text="已完成").wait_for()
+    row.locator(".plan-done a").click()
     page.wait_for_url(re.compile(r"/supervision/inspections/\d+$"))
     page.locator("#insp-info", has_text="计划检查 #" + item_id).wait_for()
     assert not probe.page_errors

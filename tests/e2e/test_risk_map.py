@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.helpers import call_api, wait_booted
+
 pytestmark = pytest.mark.e2e
 
 OFFICER_PASSWORD = "Officer-Pass-2026"
@@ -21,6 +23,7 @@ def _login(page: Any, base: str, username: str, password: str, path: str) -> Non
     page.fill("#login-password", password)
     page.click("#login-submit")
     page.wait_for_url(f"{base}{path}")
+    wait_booted(page)
 
 
 def test_officer_assesses_source_to_major_and_map_marker_turns_red(
@@ -28,11 +31,9 @@ def test_officer_assesses_source_to_major_and_map_marker_turns_red(
     # the administrator creates a county officer of 鼓楼区
     username = "e2e_gulou_" + secrets.token_hex(3)
     _login(page, live_server, "admin", admin_password, "/supervision")
-    created = page.evaluate(
-        """([u, p]) => yingji.api('/users', {method: 'POST', body: {username: u, display_name: '鼓楼区应急局（E2E）',
-              role: 'county_officer', scope_code: '350102', password: p}}).then(r => r.username)""",
-        [username, OFFICER_PASSWORD])
-    assert created == username
+    created = call_api(page, "/users", {"username": username, "display_name": "鼓楼区应急局（E2E）",
+                                        "role": "county_officer", "scope_code": "350102", "password": OFFICER_PASSWORD})
+    assert created["username"] == username
     page.context.clear_cookies()
 
     # the officer registers a unit and a risk source through the forms
@@ -46,11 +47,13 @@ def test_officer_assesses_source_to_major_and_map_marker_turns_red(
     page.fill("#unit-form [name=lat]", "26.0850")
     page.click("#unit-submit")
     page.wait_for_url(re.compile(r"/supervision/units/\d+$"))
+    wait_booted(page)
     assert "未评估" in page.locator("#unit-level").inner_text()
     page.fill("#source-form [name=name]", "液氨储罐区")
     page.select_option("#source-form [name=subclass_code]", "A01")
     page.click("#source-submit")
     page.wait_for_url(re.compile(r"/supervision/sources/\d+$"))
+    wait_booted(page)
     source_id = int(page.url.rsplit("/", 1)[1])
 
     # the risk map, focused on the new source: a grey "未评估" marker

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.e2e.helpers import call_api, wait_booted
+
 pytestmark = pytest.mark.e2e
 
 RECORD_VIOLATIONS = """
@@ -48,17 +50,16 @@ def test_every_page_works_under_the_csp(page: Any, live_server: str, admin_passw
     page.fill("#login-password", admin_password)
     page.click("#login-submit")
     page.wait_for_url(f"{live_server}/")
-    page.wait_for_function("() => window.yingji && window.yingji.api")
+    wait_booted(page)
 
-    ids = page.evaluate("""async () => {
-        const first = async (path) => (await window.yingji.api(path, {query: {page_size: 1}})).items[0].id;
-        const unit = await first('/units');
-        const inspection = await window.yingji.api('/hazards/inspections', {method: 'POST', body: {
-            unit_id: unit, kind: 'department', inspector: 'CSP 检查', inspected_at: '2026-11-01T10:00:00+08:00',
-            items: []}});
-        return {unit: unit, source: await first('/risk/sources'), hazard: await first('/hazards'),
-                inspection: inspection.id};
-    }""")
+    def first(path: str) -> int:
+        return call_api(page, f"{path}?page_size=1")["items"][0]["id"]
+
+    unit = first("/units")
+    inspection = call_api(page, "/hazards/inspections", {
+        "unit_id": unit, "kind": "department", "inspector": "CSP 检查", "inspected_at": "2026-11-01T10:00:00+08:00",
+        "items": []}, "POST")
+    ids = {"unit": unit, "source": first("/risk/sources"), "hazard": first("/hazards"), "inspection": inspection["id"]}
     pages = STATIC_PAGES + [f"/supervision/units/{ids['unit']}", f"/supervision/sources/{ids['source']}",
                             f"/supervision/sources/{ids['source']}/card", f"/supervision/hazards/{ids['hazard']}",
                             f"/supervision/inspections/{ids['inspection']}"]
@@ -83,9 +84,11 @@ def test_risk_card_print_button_works_without_inline_script(page: Any, live_serv
     page.fill("#login-password", admin_password)
     page.click("#login-submit")
     page.wait_for_url(f"{live_server}/")
-    source = page.evaluate("async () => (await window.yingji.api('/risk/sources', {query: {page_size: 1}})).items[0].id")
+    wait_booted(page)
+    source = call_api(page, "/risk/sources?page_size=1")["items"][0]["id"]
     page.goto(f"{live_server}/supervision/sources/{source}/card")
-    page.click("button[data-action=print]")
+    wait_booted(page)
+    page.click("#card-print")
     assert page.evaluate("window.__printed") == 1
     assert _csp_violations(page) == []
 

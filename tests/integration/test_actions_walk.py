@@ -232,8 +232,9 @@ def _samples(tmp_path: Any) -> dict[str, Sample]:
         "yingji.core.actions.create_token": lambda s, ctx: with_user(
             lambda uid: core_actions.create_token(s, s_, uid, "巡检"))(s, ctx),
         "yingji.core.actions.revoke_token": revoke,
+        # a village below the sample township (importing a township would mark it real for other tests)
         "yingji.core.actions.import_divisions": lambda s, ctx: lambda: core_actions.import_divisions(
-            s, s_, f"code,name,population\n{TOWN},温泉街道,{30000 + next(_n)}\n".encode(), "p.csv"),
+            s, s_, f"code,name,population\n{TOWN}{next(_n) % 1000:03d},巡检村,{300 + next(_n)}\n".encode(), "p.csv"),
         "yingji.units.actions.create_unit": lambda s, ctx: lambda: _unit(s, {}),
         "yingji.units.actions.update_unit": lambda s, ctx: with_unit(
             lambda uid: un.update_unit(s, s_, uid, UnitPatch(phone=f"0591-{next(_n):07d}")))(s, ctx),

@@ -15,6 +15,7 @@ from yingji.core.auth import Principal, get_db, optional_principal
 from yingji.core.errors import YingjiError
 from yingji.core.scope import get_scoped
 from yingji.hazards import permissions, service
+from yingji.hazards.escalation import SUPERVISION_LABELS
 from yingji.units.models import Unit
 from yingji.web.pages import error_page, login_redirect
 from yingji.web.templating import add_template_dir, render
@@ -30,12 +31,18 @@ def _flags(principal: Principal) -> dict[str, Any]:
     return permissions.page_flags(principal)
 
 
+def _page(principal: Principal) -> dict[str, Any]:
+    """What every hazards page renders and hands to its script: permissions and code labels."""
+    return {"flags": _flags(principal),
+            "supervision_labels": {key: label for key, label in SUPERVISION_LABELS.items() if key}}
+
+
 @router.get("/supervision/hazards", response_class=HTMLResponse)
 def hazards_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "hazards_list.html", principal, active="supervision", title="隐患排查治理",
-                  catalog=service.catalog(), flags=_flags(principal))
+                  catalog=service.catalog(), **_page(principal))
 
 
 def _not_found(request: Request, principal: Principal, exc: YingjiError) -> Response:
@@ -53,7 +60,7 @@ def hazard_page(request: Request, principal: MaybePrincipal, db: Db,
     except YingjiError as exc:
         return _not_found(request, principal, exc)
     return render(request, "hazard_detail.html", principal, active="supervision", title="隐患详情",
-                  hazard_id=hazard_id, catalog=service.catalog(), flags=_flags(principal))
+                  hazard_id=hazard_id, catalog=service.catalog(), **_page(principal))
 
 
 # Read hook: an upper domain (enforcement) describes the planned visit an inspection form completes.
@@ -89,7 +96,7 @@ def new_inspection_page(request: Request, principal: MaybePrincipal, db: Db, uni
         return login_redirect(request)
     return render(request, "inspection_new.html", principal, active="supervision", title="登记检查记录",
                   prefill=_prefill(db, principal, unit_id, planned_inspection_id), catalog=service.catalog(),
-                  flags=_flags(principal))
+                  **_page(principal))
 
 
 @router.get("/supervision/inspections/{inspection_id}", response_class=HTMLResponse)
@@ -102,7 +109,7 @@ def inspection_page(request: Request, principal: MaybePrincipal, db: Db,
     except YingjiError as exc:
         return _not_found(request, principal, exc)
     return render(request, "inspection_detail.html", principal, active="supervision", title="检查记录",
-                  inspection_id=inspection_id, flags=_flags(principal))
+                  inspection_id=inspection_id, catalog=service.catalog(), **_page(principal))
 
 
 @router.get("/supervision/ledger", response_class=HTMLResponse)
@@ -110,6 +117,6 @@ def ledger_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "hazards_ledger.html", principal, active="supervision", title="挂牌督办台账",
-                  flags=_flags(principal))
+                  **_page(principal))
 
 

@@ -46,9 +46,10 @@ HAZARDS = ListSpec(
              "q": contains(Hazard.title, Hazard.code, Hazard.description),
              "since": since(Hazard.discovered_at), "until": before(Hazard.discovered_at)},
     sorts={"discovered_at": Hazard.discovered_at, "deadline": Hazard.deadline, "code": Hazard.code,
-           "state": Hazard.state, "tier": Hazard.tier, "updated_at": Hazard.updated_at, "id": Hazard.id},
-    labels={"discovered_at": "发现时间", "deadline": "整改期限", "code": "编号", "state": "状态", "tier": "分级",
-            "updated_at": "更新时间"},
+           "title": Hazard.title, "state": Hazard.state, "tier": Hazard.tier,
+           "supervision_level": Hazard.supervision_level, "updated_at": Hazard.updated_at, "id": Hazard.id},
+    labels={"discovered_at": "发现时间", "deadline": "整改期限", "code": "编号", "title": "名称", "state": "状态",
+            "tier": "分级", "supervision_level": "督办级别", "updated_at": "更新时间"},
     default_sort=("-discovered_at",),
 )
 
@@ -154,8 +155,10 @@ LEDGER = ListSpec(
              "q": lambda v: SupervisionListing.notice_no.contains(v.strip(), autoescape=True)
              | SupervisionListing.hazard_id.in_(select(Hazard.id).where(contains(Hazard.title, Hazard.code)(v)))},
     sorts={"listed_at": SupervisionListing.listed_at, "deadline": SupervisionListing.deadline,
-           "level": SupervisionListing.level, "notice_no": SupervisionListing.notice_no, "id": SupervisionListing.id},
-    labels={"listed_at": "挂牌时间", "deadline": "整改期限", "level": "督办级别", "notice_no": "通知文号"},
+           "level": SupervisionListing.level, "notice_no": SupervisionListing.notice_no,
+           "lifted_at": SupervisionListing.lifted_at, "id": SupervisionListing.id},
+    labels={"listed_at": "挂牌时间", "deadline": "整改期限", "level": "督办级别", "notice_no": "通知文号",
+            "lifted_at": "摘牌时间"},
     default_sort=("-listed_at",),
 )
 

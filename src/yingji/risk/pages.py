@@ -49,9 +49,16 @@ def _levels() -> list[Any]:
     return list(all_levels())
 
 
+def _levels_json() -> list[dict[str, Any]]:
+    """The levels as the pages' scripts get them (page context): keys, labels, colours, order."""
+    return [{"key": lv.key, "label": lv.label, "short_label": lv.short_label, "rank": lv.rank, "roman": lv.roman,
+             "colour": lv.colour, "colour_label": lv.colour_label, "hex": lv.hex,
+             "management_tier": lv.management_tier} for lv in _levels()]
+
+
 def _common() -> dict[str, Any]:
     tax = default_taxonomy()
-    return {"levels": _levels(), "taxonomy": tax, "industries": default_industries(),
+    return {"levels": _levels(), "levels_json": _levels_json(), "taxonomy": tax, "industries": default_industries(),
             "industry_names": {i.code: i.name for i in default_industries()},
             "subclass_names": {s.code: s.name for s in tax.subclasses},
             "class_names": {c.code: c.name for c in tax.classes}, "level_info": _safe_level}
@@ -63,6 +70,30 @@ def _safe_level(key: str | None) -> Any:
 
 def _not_found(request: Request, principal: Principal, message: str) -> HTMLResponse:
     return error_page(request, principal, message, back_href="/supervision", back_label="返回监督管理")
+
+
+def _text_on(hex_colour: str) -> str:
+    """White or dark text on a level's fill, whichever reads better (relative luminance)."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lum = sum(w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+              for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True))
+    return "#ffffff" if lum < 0.3 else "#1f1a00"
+
+
+@router.get("/supervision/risk-levels.css")
+def risk_levels_css(request: Request) -> Response:
+    """The risk levels' colours as CSS classes, from the grading configuration: ``.risk-<key>`` sets
+    ``--risk`` (fill) and ``--risk-text``; no level colour is written in a stylesheet or script."""
+    import hashlib
+    import re
+
+    rules = [f".risk-{lv.key} {{ --risk: {lv.hex}; --risk-text: {_text_on(lv.hex)}; }}" for lv in _levels()
+             if re.fullmatch(r"[a-z][a-z0-9_]*", lv.key) and re.fullmatch(r"#[0-9A-Fa-f]{6}", lv.hex)]
+    css = "/* 风险等级颜色（来自分级配置） */\n" + "\n".join(rules) + "\n"
+    etag = '"' + hashlib.sha256(css.encode()).hexdigest()[:16] + '"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(css, media_type="text/css", headers={"ETag": etag, "Cache-Control": "no-cache"})
 
 
 @router.get("/supervision/risk-map", response_class=HTMLResponse)
@@ -120,8 +151,6 @@ def source_page(request: Request, principal: MaybePrincipal, db: Db, source_id: 
     cfg = default_grading_config()
     sub = next((x for x in default_taxonomy().subclasses if x.code == source.subclass_code), None)
     grading = {
-        "levels_json": [{"key": lv.key, "label": lv.label, "colour": lv.colour, "colour_label": lv.colour_label,
-                         "hex": lv.hex, "management_tier": lv.management_tier} for lv in cfg.levels],
         "lec_levels": [{"key": b.key, "op": b.op, "bound": b.bound} for b in cfg.lec_levels],
         "ls_levels": [{"key": b.key, "op": b.op, "bound": b.bound} for b in cfg.ls_levels],
         "subclass_method": sub.method if sub else "lec",

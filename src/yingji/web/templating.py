@@ -3,34 +3,35 @@
 Domain packages render their own pages with the same :data:`templates` object (add their
 template folder with :func:`add_template_dir`) and extend ``base.html``; :func:`render`
 fills in what the base layout needs (the signed-in principal, the navigation, the
-JSON context read by ``/static/js/yingji.js``).
+JSON page context read by the page bootstrap ``/static/js/boot.js``).
+
+A page template names its ES module and the data it hands to it at top level::
+
+    {% set page_module = "risk/js/map.js" %}          {# under /static/, see yingji.web.assets #}
+    {% set page_data = {"levels": levels_json} %}     {# JSON; read by the module, never HTML #}
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from yingji.web import STATIC_DIR, TEMPLATES_DIR
+from yingji.core.city import city_profile
+from yingji.core.timeutil import fmt_local, parse_aware
+from yingji.web import TEMPLATES_DIR
+from yingji.web.assets import versioned_path
 
 if TYPE_CHECKING:
     from yingji.core.auth import Principal
 
-PLATFORM_NAME = "福州市应急管理综合应用平台"
 PLATFORM_CODE = "yingji"
-
-try:
-    LOCAL_TZ: timezone | ZoneInfo = ZoneInfo("Asia/Shanghai")
-except ZoneInfoNotFoundError:  # no tzdata on the host: China has had no DST since 1991
-    LOCAL_TZ = timezone(timedelta(hours=8), "CST")
 
 # The five business domains, in the order the bureau presents them, after the home page.
 NAV: tuple[dict[str, str], ...] = (
@@ -52,14 +53,15 @@ def _root_path(context: Mapping[str, Any]) -> str:
 
 @jinja2.pass_context
 def static_url(context: Mapping[str, Any], path: str) -> str:
-    """URL of one of our own assets, with a cache-busting version from its mtime."""
-    path = path.lstrip("/")
-    url = f"{_root_path(context)}/static/{path}"
-    try:
-        mtime_ns = (STATIC_DIR / path).stat().st_mtime_ns
-    except OSError:
-        return url
-    return f"{url}?v={mtime_ns // 1_000_000:x}"
+    """URL of one of our own assets (``css/yingji.css``, ``risk/js/map.js``), versioned in the path."""
+    return f"{_root_path(context)}{versioned_path(path)}"
+
+
+@jinja2.pass_context
+def page_context(context: Mapping[str, Any], client: Mapping[str, Any], module: str | None = None,
+                 data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON the page bootstrap reads: the shell's context, the page's module URL and its data."""
+    return {**client, "module": static_url(context, module) if module else None, "data": dict(data or {})}
 
 
 @jinja2.pass_context
@@ -75,17 +77,15 @@ def app_url(context: Mapping[str, Any], path: str) -> str:
 
 
 def local_datetime(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """Show an aware datetime (or ISO string) in Asia/Shanghai; naive values are taken as UTC."""
+    """Show an aware datetime (or ISO string) in the platform's time zone; naive values are taken as UTC."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = parse_aware(value)
         except ValueError:
             return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(LOCAL_TZ).strftime(fmt)
+    return fmt_local(value, fmt)
 
 
 def thousands(value: float | int | None) -> str:
@@ -99,10 +99,11 @@ def thousands(value: float | int | None) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
-    PLATFORM_NAME=PLATFORM_NAME,
+    PLATFORM_NAME=city_profile().platform_name,
     PLATFORM_CODE=PLATFORM_CODE,
     NAV=NAV,
     static_url=static_url,
+    page_context=page_context,
     vendor_url=vendor_url,
     app_url=app_url,
 )
@@ -132,7 +133,27 @@ def principal_context(principal: Principal | None) -> dict[str, Any] | None:
         "role_label": principal.role_label,
         "scope_code": principal.scope_code,
         "scope_name": principal.scope_name,
+        "unit_id": principal.unit_id,
+        "permissions": list(principal.permissions),
         "csrf_token": principal.csrf_token,
+    }
+
+
+def shell_context(request: Request) -> dict[str, Any]:
+    """What every page's scripts need from the configuration: time zone, map defaults, code labels."""
+    from yingji.config import get_settings
+    from yingji.core.divisions import LEVEL_LABELS
+
+    settings = getattr(request.app.state, "settings", None) or get_settings()
+    profile = city_profile()
+    centre = settings.map_center or (profile.map_center[1], profile.map_center[0])  # lat, lon
+    return {
+        "timezone": settings.timezone,
+        "city": {"code": profile.city_code, "name": profile.city_name},
+        "map": {"center": list(centre), "zoom": settings.map_zoom if settings.map_zoom is not None else profile.map_zoom,
+                "min_zoom": settings.map_min_zoom, "max_zoom": settings.map_max_zoom,
+                "bounds": list(settings.map_bounds) if settings.map_bounds else None},
+        "labels": {"division_levels": dict(LEVEL_LABELS)},
     }
 
 
@@ -159,6 +180,7 @@ def render(
             "user": principal_context(principal),
             "root": str(request.scope.get("root_path", "")).rstrip("/"),
             "page": active,
+            **shell_context(request),
         },
     }
     page_context.update(context)

@@ -4,8 +4,8 @@
 /* global SwaggerUIBundle */
 (function () {
   'use strict';
-  var node = document.getElementById('swagger-ui');
-  var csrf = '';
+  const node = document.getElementById('swagger-ui');
+  let csrf = '';
 
   fetch(node.getAttribute('data-me-url'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
     .then(function (resp) { return resp.ok ? resp.json() : null; })
@@ -22,7 +22,7 @@
     showExtensions: true,
     showCommonExtensions: true,
     requestInterceptor: function (request) {
-      var method = (request.method || 'GET').toUpperCase();
+      const method = (request.method || 'GET').toUpperCase();
       if (csrf && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
         request.headers['X-CSRF-Token'] = csrf;
       }

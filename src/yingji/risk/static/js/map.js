@@ -1,0 +1,165 @@
+/**
+ * 安全风险一张图: county outlines (no tiles), risk sources as level-coloured markers in a marker
+ * cluster (fluid with 10k+ points), filters (kept in the URL), per-district counts, live refresh
+ * on "risk.assessed" events. Each marker element carries data-source-id and data-level and the
+ * class risk-<level>; ?focus=<source id> zooms to one source.
+ */
+import { byId, el, replace } from '../../js/lib/dom.js';
+import { cleanQuery, readState, writeState } from '../../js/lib/query.js';
+import { api } from '../../js/components/api.js';
+import { appUrl, fmt } from '../../js/components/context.js';
+import { divisionQuery, onDivision } from '../../js/components/divisions.js';
+import { fillForm, formValues } from '../../js/components/forms.js';
+import { bindNodePopup, createMap, districtLayer, fitTo, leaflet, nodeIcon } from '../../js/components/map.js';
+import { onEvent } from '../../js/components/ticker.js';
+import { levelBadge, levels } from './levels.js';
+
+function markerIcon(id, level) {
+  return nodeIcon({
+    className: `risk-marker ${levels.className(level)}`, iconSize: [22, 22],
+    build: () => el('span', { dataset: { sourceId: id, level: levels.has(level) ? level : '' }, title: levels.text(level), text: levels.short(level) }),
+  });
+}
+
+function clusterIcon(cluster) {
+  const worst = levels.highest(cluster.getAllChildMarkers().map((m) => m.options.level));
+  const n = cluster.getChildCount();
+  return nodeIcon({
+    className: `risk-cluster ${levels.className(worst)}`, iconSize: [34, 34],
+    build: () => el('span', { title: `${n} 个风险源，最高：${levels.text(worst)}`, text: String(n) }),
+  });
+}
+
+function popupNode(id) {
+  const node = el('div', { class: 'risk-popup', dataset: { sourceId: id } }, '加载中…');
+  api(`/risk/sources/${id}`).then((s) => {
+    replace(node,
+      el('strong', { class: 'risk-popup-name', text: s.name }),
+      el('div', null, levelBadge(s.level)),
+      el('div', { class: 'muted', text: s.code }),
+      el('a', { href: appUrl(`/supervision/sources/${s.id}`), text: '查看详情 / 评估' }));
+  }).catch((e) => { node.textContent = e.message; });
+  return node;
+}
+
+export function start() {
+  const L = leaflet();
+  const mapNode = byId('map');
+  const statusNode = byId('map-status');
+  const form = byId('risk-filters');
+  const params = new URLSearchParams(window.location.search);
+  const focus = parseInt(params.get('focus') || '', 10) || null;
+  const names = [...form.elements].filter((c) => c.name).map((c) => c.name);
+  fillForm(form, readState(params, { filters: names }).filters);
+  showSubclasses(false);
+
+  const map = createMap(mapNode, { zoomControl: false });
+  // markers are added in chunks (the page stays responsive with 10k+ points); `whenAdded` runs after the last one
+  let whenAdded = null;
+  const cluster = L.markerClusterGroup({ chunkedLoading: true, chunkInterval: 150, showCoverageOnHover: false,
+    maxClusterRadius: 50, iconCreateFunction: clusterIcon,
+    chunkProgress: (done, total) => {
+      if (done === total && whenAdded) { const then = whenAdded; whenAdded = null; setTimeout(then, 0); }
+    } });
+  map.addLayer(cluster);
+  let markers = new Map();
+
+  function filters() {
+    return cleanQuery(formValues(form));
+  }
+
+  function syncUrl() {
+    const q = writeState({ filters: filters() });
+    if (focus) q.set('focus', String(focus));
+    const text = q.toString();
+    window.history.replaceState(null, '', window.location.pathname + (text ? `?${text}` : ''));
+  }
+
+  function renderTotals(data) {
+    const list = data.levels || levels.list;
+    replace(byId('risk-totals'),
+      list.map((lv) => el('div', { class: ['risk-total', levels.className(lv.key)] },
+        el('span', { text: levels.text(lv.key) }), el('strong', { text: fmt.number(data.totals[lv.key] || 0) }))),
+      el('div', { class: 'risk-total risk-none' }, el('span', { text: `${levels.text(null)}` }), el('strong', { text: fmt.number(data.totals.unassessed || 0) })));
+    byId('risk-total').textContent = `共 ${fmt.number(data.totals.all || 0)} 个风险源`;
+    replace(byId('district-table').tBodies[0], data.districts.length ? data.districts.map((d) => el('tr', { dataset: { county: d.key } },
+      el('td', { text: d.name }),
+      list.map((lv) => el('td', { class: 'num', text: fmt.number(d.counts[lv.key] || 0) })),
+      el('td', { class: 'num', text: fmt.number(d.counts.unassessed || 0) }),
+      el('td', { class: 'num', text: fmt.number(d.total) })))
+      : el('tr', null, el('td', { colspan: list.length + 3, class: 'muted', text: '无符合条件的风险源' })));
+  }
+
+  let loading = null;
+  async function load() {
+    if (loading) loading.abort();
+    const mine = (loading = new AbortController());
+    statusNode.textContent = '正在加载风险源…';
+    statusNode.hidden = false;
+    mapNode.dataset.state = 'loading';
+    syncUrl();
+    try {
+      const data = await api('/risk/map', { query: { ...filters(), ...divisionQuery() }, signal: mine.signal });
+      if (mine !== loading) return;
+      loading = null;
+      renderTotals(data);
+      cluster.clearLayers();
+      markers = new Map();
+      const list = data.points.rows.map(([id, lon, lat, level]) => {
+        const m = L.marker([lat, lon], { icon: markerIcon(id, level), level, sourceId: id, keyboard: false });
+        bindNodePopup(m, () => popupNode(id));
+        markers.set(id, m);
+        return m;
+      });
+      statusNode.textContent = data.points.truncated ? `风险点过多，仅显示前 ${list.length} 个，请缩小筛选范围` : '';
+      statusNode.hidden = !data.points.truncated;
+      whenAdded = () => {
+        if (mine.signal.aborted) return;
+        mapNode.dataset.state = 'ready';
+        mapNode.dataset.points = String(list.length);
+        if (focus && markers.has(focus)) cluster.zoomToShowLayer(markers.get(focus), () => { mapNode.dataset.focused = String(focus); });
+      };
+      if (list.length) cluster.addLayers(list); else { const then = whenAdded; whenAdded = null; then(); }
+    } catch (e) {
+      if (e && e.name === 'AbortError') return;
+      statusNode.textContent = `加载失败：${e.message}`;
+      mapNode.dataset.state = 'error';
+    }
+  }
+
+  function showSubclasses(reset) {
+    const cls = form.elements.class_code.value;
+    for (const o of form.elements.subclass_code.options) o.hidden = !!(cls && o.dataset.class && o.dataset.class !== cls);
+    if (reset) form.elements.subclass_code.value = '';
+  }
+
+  // live: a new assessment recolours one marker at once (and the counts on the next reload)
+  let refreshTimer = null;
+  onEvent((evt) => {
+    if (evt.type !== 'risk.assessed' && evt.type !== 'risk.source_created') return;
+    const p = evt.payload || {};
+    const m = evt.type === 'risk.assessed' ? markers.get(p.source_id) : null;
+    if (m) {
+      m.options.level = p.level;
+      m.setIcon(markerIcon(p.source_id, p.level));
+      cluster.refreshClusters(m);
+    }
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(load, 1500);
+  });
+
+  form.addEventListener('change', (e) => {
+    if (e.target.name === 'class_code') showSubclasses(true);
+    load();
+  });
+  form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
+
+  districtLayer('county', { interactive: false, style: { color: '#5b6b7f', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35 } })
+    .then(({ layer }) => {
+      layer.addTo(map);
+      layer.bringToBack();
+      if (!focus) fitTo(map, layer.getBounds(), { padding: [10, 10] });
+    })
+    .catch(() => { /* outlines are decoration */ })
+    .then(() => onDivision(() => load()));
+}
