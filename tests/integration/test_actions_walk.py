@@ -1,8 +1,8 @@
 """Walk EVERY action of every package: each one writes an audit record AND emits an event.
 
 Every public function of a package's ``actions`` module is an action (helpers are private). The walk
-fails when an action has no sample below — so a new action cannot skip the check — and when running
-the sample adds no audit record or no outbox event. (Independently, ``core.db`` refuses any commit
+fails when an action has no sample (below, or in ``tests/integration/actions_<package>.py``) — so a
+new action cannot skip the check — and when running the sample adds no audit record or no event. (Independently, ``core.db`` refuses any commit
 that changes data without both, so a write that bypasses the actions fails wherever it runs.)
 """
 
@@ -290,15 +290,31 @@ def _counts(s: Any) -> tuple[int, int]:
             s.scalar(select(func.count()).select_from(OutboxEvent)) or 0)
 
 
-def test_every_action_has_a_sample(tmp_path):
+def _all_samples(tmp_path: Any) -> dict[str, Sample]:
+    """The samples above plus each package's own, from ``tests/integration/actions_<package>.py``
+    (``SAMPLES(tmp_path) -> {"yingji.<pkg>.actions.<name>": sample}``, same shape as here)."""
+    import importlib
+    import importlib.util
+
+    from yingji.domains import PACKAGES
+
     samples = _samples(tmp_path)
+    for package in PACKAGES:
+        name = f"tests.integration.actions_{package}"
+        if importlib.util.find_spec(name) is not None:
+            samples.update(importlib.import_module(name).SAMPLES(tmp_path))
+    return samples
+
+
+def test_every_action_has_a_sample(tmp_path):
+    samples = _all_samples(tmp_path)
     missing = sorted(set(action_functions()) - set(samples) - set(NOT_WALKED))
     assert not missing, f"register a sample call for these actions in test_actions_walk.py: {missing}"
 
 
 @pytest.mark.parametrize("name", sorted(set(action_functions()) - set(NOT_WALKED)))
 def test_each_action_writes_an_audit_record_and_an_event(database, tmp_path, name):
-    sample = _samples(tmp_path)[name]
+    sample = _all_samples(tmp_path)[name]
     ctx: dict[str, Any] = {}
     with database.session() as s:
         act = sample(s, ctx)  # the preparations write what the action needs ...
