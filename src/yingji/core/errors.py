@@ -67,3 +67,10 @@ class Conflict(YingjiError):
 
     status = 409
     default_code = "conflict"
+
+
+class ServiceBusy(YingjiError):
+    """The platform is overloaded and refused the request before changing anything (503)."""
+
+    status = 503
+    default_code = "service_busy"
