@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, PageParams
 from yingji.core.auth import Principal, get_db, requires
+from yingji.core.caching import cached_json
 from yingji.core.db import utcnow
 from yingji.core.errors import Forbidden, NotFound
 from yingji.core.scope import division_level
@@ -77,9 +78,13 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 
 @router.get("", response_model=Page[HazardOut], summary="隐患列表（状态、分级、逾期、督办、行业、区划筛选）")
-def list_hazards(principal: Reader, db: Db, params: Annotated[PageParams, Depends()], filters: Filters) -> Any:
-    items, total = service.list_hazards(db, principal=principal, params=params, filters=filters)
-    return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+def list_hazards(request: Request, principal: Reader, db: Db, params: Annotated[PageParams, Depends()],
+                 filters: Filters) -> Any:
+    def build() -> dict[str, Any]:
+        items, total = service.list_hazards(db, principal=principal, params=params, filters=filters)
+        return {"items": items, "total": total, "page": params.page, "page_size": params.page_size}
+
+    return cached_json(request, db, principal, Page[HazardOut], build)  # ETag/304 + server-side cache
 
 
 @router.post("", response_model=HazardOut, status_code=201, summary="上报隐患")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, PageParams
 from yingji.core.auth import Principal, get_db, requires
+from yingji.core.caching import cached_json
 from yingji.core.divisions import Division
 from yingji.core.errors import ValidationFailed
 from yingji.risk import actions, exporting, service
@@ -251,17 +252,24 @@ def risk_card(db: Session, principal: Principal, source_id: int) -> dict[str, An
 # --- map and statistics ---------------------------------------------------------------------------
 
 @router.get("/map", response_model=RiskMapOut, summary="城市安全风险一张图（按区县/乡镇分级计数 + 风险点）")
-def risk_map(db: Db, principal: Reader, class_code: ClassQ = None, subclass_code: SubclassQ = None,
+def risk_map(request: Request, db: Db, principal: Reader, class_code: ClassQ = None, subclass_code: SubclassQ = None,
              level: LevelQ = None, industry: IndustryQ = None, division: DivisionQ = None,
-             bbox: BboxQ = None) -> RiskMapOut:
-    data = service.risk_map(db, principal=principal, bbox=bbox, class_code=class_code, subclass_code=subclass_code,
-                            level=level, industry=industry, division=division)
-    return RiskMapOut(levels=_levels(), **data)
+             bbox: BboxQ = None) -> Any:
+    def build() -> RiskMapOut:
+        data = service.risk_map(db, principal=principal, bbox=bbox, class_code=class_code,
+                                subclass_code=subclass_code, level=level, industry=industry, division=division)
+        return RiskMapOut(levels=_levels(), **data)
+
+    return cached_json(request, db, principal, RiskMapOut, build)  # ETag/304 + server-side cache
 
 
 @router.get("/stats", response_model=RiskStatsOut, summary="风险统计（等级 × 类别 / 行业 / 区县）")
-def risk_stats(db: Db, principal: Reader, class_code: ClassQ = None, subclass_code: SubclassQ = None,
-               level: LevelQ = None, industry: IndustryQ = None, division: DivisionQ = None) -> RiskStatsOut:
-    data = service.risk_stats(db, principal=principal, class_code=class_code, subclass_code=subclass_code,
-                              level=level, industry=industry, division=division)
-    return RiskStatsOut(levels=_levels(), **data)
+def risk_stats(request: Request, db: Db, principal: Reader, class_code: ClassQ = None,
+               subclass_code: SubclassQ = None, level: LevelQ = None, industry: IndustryQ = None,
+               division: DivisionQ = None) -> Any:
+    def build() -> RiskStatsOut:
+        data = service.risk_stats(db, principal=principal, class_code=class_code, subclass_code=subclass_code,
+                                  level=level, industry=industry, division=division)
+        return RiskStatsOut(levels=_levels(), **data)
+
+    return cached_json(request, db, principal, RiskStatsOut, build)

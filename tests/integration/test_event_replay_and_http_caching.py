@@ -1,0 +1,220 @@
+"""Live-stream replay (Last-Event-ID), the event list for enterprise users, ETag/304, gzip, `serve`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from tests.integration.samples_hazards import make_unit
+from yingji.core import service
+from yingji.core.auth import system_principal
+
+
+def _report(client, unit_id: int, title: str) -> dict:  # type: ignore[no-untyped-def]
+    r = client.post("/api/v1/hazards", json={"unit_id": unit_id, "title": title, "tier": "general"})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def _last_id(database) -> int:  # type: ignore[no-untyped-def]
+    with database.session() as s:
+        events = service.recent_events(s, principal=system_principal(), limit=1)
+    return events[0].id if events else 0
+
+
+def _read_stream(live_url: str, token: str, n: int, *, params: dict | None = None,
+                 headers: dict | None = None, on_connected=None) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(event type, data) of the first ``n`` events of a stream (bounded by max_events)."""
+    got: list[tuple[str, str]] = []
+    with httpx.Client(base_url=live_url, timeout=30) as http:
+        with http.stream("GET", "/api/v1/events/stream",
+                         params={"max_events": n, "heartbeat": 1, **(params or {})},
+                         headers={"Authorization": f"Bearer {token}", **(headers or {})}) as resp:
+            assert resp.status_code == 200
+            kind = ""
+            for line in resp.iter_lines():
+                if line.startswith(": connected") and on_connected:
+                    on_connected()
+                elif line.startswith("event: "):
+                    kind = line[7:]
+                elif line.startswith("data: "):
+                    got.append((kind, line[6:]))
+    return got
+
+
+# --- item 9: the event list for enterprise users ----------------------------------------------------
+
+def test_enterprise_user_sees_own_unit_events_in_the_list(database, client_for, make_user, app):
+    from fastapi.testclient import TestClient
+
+    mine, other = make_unit(database), make_unit(database)
+    county = client_for("county_officer", "350102")
+    _report(county, mine, "本单位隐患")
+    _report(county, other, "别家隐患")
+    _, token = make_user("enterprise_manager", "350102", unit_id=mine)
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as manager:
+        items = manager.get("/api/v1/events", params={"limit": 200}).json()["items"]
+    assert items and {e["unit_id"] for e in items} == {mine}
+    assert "本单位隐患" in " ".join(e["summary"] for e in items)
+
+
+# --- Last-Event-ID replay ---------------------------------------------------------------------------
+
+def test_stream_replays_missed_events_then_goes_on_live_without_duplicates(live_url, database, client_for,
+                                                                           make_user):
+    unit = make_unit(database)
+    county = client_for("county_officer", "350102")
+    _, token = make_user("county_officer", "350102")
+    before = _last_id(database)
+    missed = [_report(county, unit, f"断线期间{i}")["id"] for i in range(3)]
+    outside = client_for("county_officer", "350103")  # another county's event: never replayed to us
+    _report(outside, make_unit(database, division_code="350103001"), "别的区县")
+    got = _read_stream(live_url, token, 4, headers={"Last-Event-ID": str(before)},
+                       on_connected=lambda: _report(county, unit, "重连之后"))
+    messages = [json.loads(d) for _, d in got]
+    assert [m["payload"]["hazard_id"] for m in messages[:3]] == missed
+    assert messages[3]["summary"].endswith("重连之后（general）")
+    assert len({m["id"] for m in messages}) == 4 and all(m["division_code"].startswith("350102") for m in messages)
+
+
+def test_stream_replay_by_query_parameter_for_a_new_page(live_url, database, client_for, make_user):
+    unit = make_unit(database, division_code="350102001")
+    county = client_for("county_officer", "350102")
+    before = _last_id(database)
+    first = _report(county, unit, "跳转前")
+    _, token = make_user("enterprise_manager", "350102", unit_id=unit)
+    got = _read_stream(live_url, token, 1, params={"last_event_id": before})
+    assert json.loads(got[0][1])["payload"]["hazard_id"] == first["id"]
+
+
+def test_replay_is_bounded_and_says_so(live_url, database, client_for, make_user, app, monkeypatch):
+    unit = make_unit(database)
+    county = client_for("county_officer", "350102")
+    _, token = make_user("county_officer", "350102")
+    before = _last_id(database)
+    ids = [_report(county, unit, f"大量{i}")["id"] for i in range(4)]
+    monkeypatch.setattr(app.state.settings, "sse_replay_limit", 2)
+    got = _read_stream(live_url, token, 2, headers={"Last-Event-ID": str(before)})
+    assert got[0][0] == "gap"
+    assert [json.loads(d)["payload"]["hazard_id"] for _, d in got[1:]] == ids[-2:]  # the most recent
+
+
+def test_events_after_filters_scope_and_unit_in_sql(database, client_for):
+    unit, other = make_unit(database), make_unit(database)
+    county = client_for("county_officer", "350102")
+    before = _last_id(database)
+    a = _report(county, unit, "甲")["id"]
+    _report(county, other, "乙")
+    principal = system_principal("350102")
+    principal.unit_id = unit
+    with database.session() as s:
+        rows, truncated = service.events_after(s, principal=principal, after=before)
+    assert [r["payload"]["hazard_id"] for r in rows] == [a] and not truncated
+
+
+# --- conditional GET, server-side cache, gzip -------------------------------------------------------
+
+def test_risk_map_answers_304_until_the_data_changes(client_for, database):
+    city = client_for("city_duty", "350100")
+    first = city.get("/api/v1/risk/map", params={"level": "major"})
+    assert first.status_code == 200 and first.headers["etag"].startswith('W/"')
+    assert "no-cache" in first.headers["cache-control"]
+    again = city.get("/api/v1/risk/map", params={"level": "major"},
+                     headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other_filter = city.get("/api/v1/risk/map", params={"level": "low"},
+                            headers={"If-None-Match": first.headers["etag"]})
+    assert other_filter.status_code == 200 and other_filter.headers["etag"] != first.headers["etag"]
+    make_unit_via_api = city.post("/api/v1/risk/units", json={
+        "name": "缓存测试单位", "credit_code": "91350102MA2CACHE01", "industry": "hazchem",
+        "division_code": "350102001", "address": "鼓楼区", "lon": 119.3, "lat": 26.08})
+    assert make_unit_via_api.status_code == 201, make_unit_via_api.text
+    changed = city.get("/api/v1/risk/map", params={"level": "major"},
+                       headers={"If-None-Match": first.headers["etag"]})
+    assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
+
+
+def test_etag_and_cached_answer_are_per_scope(client_for, database):
+    city = client_for("city_duty", "350100")
+    county = client_for("county_officer", "350103")
+    unit = make_unit(database, division_code="350102001")
+    _report(city, unit, "仅鼓楼区可见")
+    a = city.get("/api/v1/hazards", params={"q": "仅鼓楼区可见"})
+    b = county.get("/api/v1/hazards", params={"q": "仅鼓楼区可见"},
+                   headers={"If-None-Match": a.headers["etag"]})
+    assert a.json()["total"] == 1
+    assert b.status_code == 200 and b.json()["total"] == 0 and b.headers["etag"] != a.headers["etag"]
+    again = city.get("/api/v1/hazards", params={"q": "仅鼓楼区可见"})  # from the server-side cache
+    assert again.json() == a.json() and again.headers["etag"] == a.headers["etag"]
+
+
+def test_hazard_list_from_cache_shows_a_new_report_at_once(client_for, database):
+    county = client_for("county_officer", "350102")
+    unit = make_unit(database)
+    params = {"unit_id": unit}
+    assert county.get("/api/v1/hazards", params=params).json()["total"] == 0
+    _report(county, unit, "新上报")
+    assert county.get("/api/v1/hazards", params=params).json()["total"] == 1
+
+
+def test_large_json_is_gzipped_and_the_stream_is_not(client_for, live_url, make_user):
+    city = client_for("city_duty", "350100")
+    r = city.get("/api/v1/divisions/geojson", params={"level": "county"}, headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+    assert r.json()["type"] == "FeatureCollection"  # httpx decoded it
+    js = city.get("/static/js/yingji.js", headers={"Accept-Encoding": "gzip"})
+    assert js.headers.get("content-encoding") == "gzip"
+    _, token = make_user("city_duty", "350100")
+    with httpx.Client(base_url=live_url, timeout=30) as http:
+        with http.stream("GET", "/api/v1/events/stream", params={"max_events": 1, "heartbeat": 0.05},
+                         headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}) as resp:
+            assert "content-encoding" not in resp.headers
+
+
+def test_cache_entry_for_gzip_is_the_same_body():
+    from yingji.core.caching import ResponseCache
+
+    cache = ResponseCache(ttl=10, max_bytes=10_000, clock=lambda: 0.0)
+    entry = cache.put("k", b"x" * 3000)
+    assert gzip.decompress(cache.add_gzip("k", entry)) == b"x" * 3000
+    cache.put("big", b"y" * 3000)
+    cache.put("bigger", b"z" * 2400)
+    assert cache.get("k") is None and cache.get("bigger") is not None  # least recently used went first
+
+
+def test_cache_entries_expire():
+    from yingji.core.caching import ResponseCache
+
+    now = [0.0]
+    cache = ResponseCache(ttl=30, clock=lambda: now[0])
+    cache.put("k", b"{}")
+    now[0] = 29.9
+    assert cache.get("k") is not None
+    now[0] = 30.0
+    assert cache.get("k") is None
+
+
+# --- `yingji serve` -----------------------------------------------------------------------------------
+
+def test_serve_refuses_several_workers_with_the_in_process_bus(monkeypatch, tmp_path):
+    from yingji.cli import app
+    from yingji.config import get_settings
+
+    monkeypatch.setenv("YINGJI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("YINGJI_BUS_URL", "memory://")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--workers", "2"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2 and "YINGJI_BUS_URL=redis://" in result.output
+
+
+def test_relay_wait_idle_without_thread_flushes_inline(database):
+    assert threading.current_thread() is threading.main_thread()
+    assert database.relay is not None and database.relay.wait_idle(timeout=5)
