@@ -17,7 +17,7 @@ from yingji import __version__
 from yingji.config import Settings, get_settings
 from yingji.core import metrics
 from yingji.core.api import install_error_handlers
-from yingji.core.caching import ResponseCache
+from yingji.core.caching import make_cache
 from yingji.core.db import Database
 from yingji.core.events import InMemoryBus, OutboxRelay, make_bus
 from yingji.domains import domain_modules
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         yield
         database.relay.stop()  # type: ignore[union-attr]
         bus.close()
+        if hasattr(app.state.cache, "close"):
+            app.state.cache.close()
 
     app = FastAPI(title="yingji 应急管理平台", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url="/docs", redoc_url=None)
@@ -77,7 +79,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
     for router in domain_routers():
         app.include_router(router)
-    app.state.cache = ResponseCache(ttl=settings.cache_ttl, max_bytes=settings.cache_max_bytes)
+    app.state.cache = make_cache(settings.cache_url, ttl=settings.cache_ttl, max_bytes=settings.cache_max_bytes)
     # outermost: compress what every other layer produced (never the event stream, nor zip files)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6,
                        exclude_content_types=COMPRESSED_TYPES)

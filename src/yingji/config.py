@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     relay_interval: float = Field(default=2.0, gt=0, description="seconds between periodic outbox flushes")
     sse_replay_limit: int = Field(
         default=500, ge=0, le=10000, description="missed events replayed to a reconnecting live stream")
-    cache_ttl: float = Field(default=30.0, ge=0, description="server-side cache of map/list answers, seconds")
+    cache_ttl: float = Field(default=300.0, ge=0, description="server-side cache of map/list answers, seconds")
+    cache_url: str | None = Field(
+        default=None, description="redis://… to share the cache between workers; default in-process")
     cache_max_bytes: int = Field(default=64 * 2**20, ge=0, description="memory of the server-side cache, bytes")
     gzip_min_size: int = Field(default=1000, ge=0, description="compress responses at least this large (bytes)")
 

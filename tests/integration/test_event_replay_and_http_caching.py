@@ -31,19 +31,18 @@ def _read_stream(live_url: str, token: str, n: int, *, params: dict | None = Non
                  headers: dict | None = None, on_connected=None) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(event type, data) of the first ``n`` events of a stream (bounded by max_events)."""
     got: list[tuple[str, str]] = []
-    with httpx.Client(base_url=live_url, timeout=30) as http:
-        with http.stream("GET", "/api/v1/events/stream",
-                         params={"max_events": n, "heartbeat": 1, **(params or {})},
-                         headers={"Authorization": f"Bearer {token}", **(headers or {})}) as resp:
-            assert resp.status_code == 200
-            kind = ""
-            for line in resp.iter_lines():
-                if line.startswith(": connected") and on_connected:
-                    on_connected()
-                elif line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: "):
-                    got.append((kind, line[6:]))
+    with httpx.Client(base_url=live_url, timeout=30) as http, http.stream("GET", "/api/v1/events/stream",
+                     params={"max_events": n, "heartbeat": 1, **(params or {})},
+                     headers={"Authorization": f"Bearer {token}", **(headers or {})}) as resp:
+        assert resp.status_code == 200
+        kind = ""
+        for line in resp.iter_lines():
+            if line.startswith(": connected") and on_connected:
+                on_connected()
+            elif line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                got.append((kind, line[6:]))
     return got
 
 
@@ -218,3 +217,81 @@ def test_serve_refuses_several_workers_with_the_in_process_bus(monkeypatch, tmp_
 def test_relay_wait_idle_without_thread_flushes_inline(database):
     assert threading.current_thread() is threading.main_thread()
     assert database.relay is not None and database.relay.wait_idle(timeout=5)
+
+
+def _redis_url() -> str:
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        import os
+
+        if os.environ.get("CI") or os.environ.get("YINGJI_REQUIRE_SERVICES"):
+            pytest.fail("Redis is not reachable on 127.0.0.1:6379 but the suite requires it")
+        pytest.skip("Redis not running")
+    return url
+
+
+def test_redis_cache_is_shared_between_workers_and_expires():
+    import secrets
+
+    from yingji.core.caching import RedisResponseCache
+
+    url = _redis_url()
+    prefix = f"yingji:test:{secrets.token_hex(4)}:"
+    one, two = RedisResponseCache(url, ttl=30, prefix=prefix), RedisResponseCache(url, ttl=30, prefix=prefix)
+    try:
+        entry = one.put("k", b"a" * 2000)
+        one.add_gzip("k", entry)
+        seen = two.get("k")  # another worker
+        assert seen is not None and seen.body == b"a" * 2000 and gzip.decompress(seen.gz) == seen.body
+        assert 0 < one._redis.pttl(prefix + "k") <= 30_000  # expires with the TTL
+    finally:
+        one.clear()
+        one.close()
+        two.close()
+
+
+def test_unreachable_redis_cache_is_a_miss_not_an_error():
+    from yingji.core.caching import RedisResponseCache
+
+    with socket_port() as port:
+        cache = RedisResponseCache(f"redis://127.0.0.1:{port}/0", ttl=30)
+        assert cache.get("k") is None
+        assert cache.put("k", b"{}").body == b"{}"
+
+
+class socket_port:
+    def __enter__(self) -> int:
+        import socket
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        return self.port
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_load_benchmark_scenario_runs_against_the_server(live_url, make_user, tmp_path):
+    """Smoke test of bench/locustfile.py (the benchmark itself stays out of the suite)."""
+    import csv
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    locust = Path(sys.executable).parent / "locust"
+    tokens = [make_user("city_duty", "350100")[1], make_user("county_officer", "350102")[1]]
+    env = os.environ | {"YINGJI_LOAD_TOKENS": ",".join(tokens), "YINGJI_LOAD_THINK": "0.05,0.1"}
+    out = subprocess.run([str(locust), "-f", str(root / "bench" / "locustfile.py"), "--headless", "-u", "2", "-r", "2",
+                          "-t", "3s", "--host", live_url, "--csv", str(tmp_path / "smoke"), "--only-summary",
+                          "--loglevel", "ERROR"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    with open(tmp_path / "smoke_stats.csv", newline="") as fh:
+        total = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
+    assert int(total["Request Count"]) > 0 and int(total["Failure Count"]) == 0

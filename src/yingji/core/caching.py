@@ -10,15 +10,17 @@ An ETag is a digest of: the path and its (sorted) query, the caller's scope, uni
 the data version and the platform version. Two users with the same jurisdiction share it;
 users of different jurisdictions never do. A browser that sends it back in ``If-None-Match``
 gets ``304 Not Modified`` without the answer being computed; otherwise the rendered body is
-taken from (or put in) a small in-process cache keyed the same way, pre-compressed with gzip
-when the client accepts it. The cache also expires entries after ``cache_ttl`` seconds, which
-bounds how long a change made behind the platform's back (no audit record) can go unseen.
+taken from (or put in) a small cache keyed the same way — in-process, or in Redis shared by all
+workers (``YINGJI_CACHE_URL``) — pre-compressed with gzip when the client accepts it. Entries
+expire after ``cache_ttl`` seconds, which bounds how long a change made behind the platform's
+back (no audit record) can go unseen.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +39,8 @@ from yingji.core.audit import AuditHead
 
 if TYPE_CHECKING:
     from yingji.core.auth import Principal
+
+log = logging.getLogger(__name__)
 
 GZIP_MIN_SIZE = 1000
 CACHE_CONTROL = "private, no-cache"  # the browser keeps it but asks (cheaply) every time
@@ -62,7 +66,7 @@ class _Entry:
 class ResponseCache:
     """A thread-safe LRU of rendered bodies, bounded in bytes and age."""
 
-    def __init__(self, ttl: float = 30.0, max_bytes: int = 64 * 2**20,
+    def __init__(self, ttl: float = 300.0, max_bytes: int = 64 * 2**20,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.max_bytes = max_bytes
@@ -124,6 +128,77 @@ class ResponseCache:
             self._drop(next(iter(self._entries)))
 
 
+class RedisResponseCache:
+    """The same cache shared by all workers through Redis (``YINGJI_CACHE_URL``).
+
+    One worker renders an answer, every worker serves it. Entries expire after ``ttl`` seconds
+    (Redis ``SETEX``); Redis failures count as misses — the answer is then rendered, never lost.
+    """
+
+    def __init__(self, url: str, ttl: float = 300.0, prefix: str = "yingji:answer:") -> None:
+        import redis
+
+        self.ttl = ttl
+        self.prefix = prefix
+        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    def _ms(self) -> int:
+        return max(1, int(self.ttl * 1000))
+
+    def get(self, key: str) -> _Entry | None:
+        if not self.enabled:
+            return None
+        try:
+            body, gz = self._redis.mget(self.prefix + key, self.prefix + key + ":gz")
+        except Exception:
+            log.warning("answer cache unavailable (Redis)", exc_info=True)
+            body = gz = None
+        if body is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return _Entry(body=body, expires=0, gz=gz)
+
+    def put(self, key: str, body: bytes) -> _Entry:
+        if self.enabled:
+            try:
+                self._redis.set(self.prefix + key, body, px=self._ms())
+            except Exception:
+                log.warning("answer cache unavailable (Redis)", exc_info=True)
+        return _Entry(body=body, expires=0)
+
+    def add_gzip(self, key: str, entry: _Entry) -> bytes:
+        gz = gzip.compress(entry.body, compresslevel=6, mtime=0)
+        entry.gz = gz
+        if self.enabled:
+            try:
+                self._redis.set(self.prefix + key + ":gz", gz, px=self._ms())
+            except Exception:
+                log.warning("answer cache unavailable (Redis)", exc_info=True)
+        return gz
+
+    def clear(self) -> None:
+        for k in self._redis.scan_iter(self.prefix + "*"):
+            self._redis.delete(k)
+
+    def close(self) -> None:
+        self._redis.close()
+
+
+def make_cache(url: str | None, ttl: float, max_bytes: int) -> ResponseCache | RedisResponseCache:
+    if url and url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisResponseCache(url, ttl=ttl)
+    if url:
+        raise ValueError(f"unsupported YINGJI_CACHE_URL: {url!r} (use redis://…, or leave it empty)")
+    return ResponseCache(ttl=ttl, max_bytes=max_bytes)
+
+
 @lru_cache(maxsize=128)
 def _adapter(response_model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(response_model)
@@ -159,7 +234,7 @@ def cached_json(request: Request, db: Session, principal: Principal, response_mo
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": VARY}
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    cache: ResponseCache | None = getattr(request.app.state, "cache", None)
+    cache: ResponseCache | RedisResponseCache | None = getattr(request.app.state, "cache", None)
     entry = cache.get(key) if cache is not None else None
     if entry is None:
         adapter = _adapter(response_model)

@@ -167,8 +167,8 @@ class Database:
         to decide (a hazard's state, a uniqueness check) cannot change before it writes: two
         officers confirming one hazard at once give one 200 and one 409, never two transitions.
         Every action takes the audit chain's head lock anyway; taking the writer lock first
-        costs no concurrency that the chain allowed. Objects loaded before are expired so that
-        they are read again inside the transaction.
+        costs no concurrency that the chain allowed. (Objects the session loaded before keep
+        their values: actions load what they decide on inside ``atomic``.)
         """
         if self.is_sqlite:
             db.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
@@ -176,7 +176,6 @@ class Database:
             db.execute(text(f"SET LOCAL lock_timeout = '{int(self.write_wait_timeout * 1000)}ms'"))
             db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITER_LOCK})
             db.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
-        db.expire_all()
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:

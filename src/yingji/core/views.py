@@ -19,8 +19,8 @@ from yingji import __version__
 from yingji.core import actions, service
 from yingji.core.api import ERROR_RESPONSES, Page, PageParams
 from yingji.core.audit import verify_chain
-from yingji.core.caching import cached_json
 from yingji.core.auth import ROLES, Principal, current_principal, get_db, principal_for, requires
+from yingji.core.caching import cached_json
 from yingji.core.errors import ValidationFailed
 from yingji.core.schemas import (
     AuditOut,
