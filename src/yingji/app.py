@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                start_background: bool = True) -> FastAPI:
     settings = settings or get_settings()
     database = database or Database(settings.sqlalchemy_url, **settings.engine_options)
-    bus = make_bus(settings.bus_url)
+    bus = make_bus(settings.bus_url, channel=settings.bus_channel)
     if settings.workers > 1 and type(bus) is InMemoryBus:
         log.error("YINGJI_WORKERS=%s with the in-process bus: browsers connected to one worker miss the "
                   "events of the others — set YINGJI_BUS_URL=redis://…", settings.workers)

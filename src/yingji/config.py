@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         default="memory://",
         description="event broker: memory:// (in-process) or redis://host:6379/0",
     )
+    bus_channel: str = Field(default="yingji.events", description="Redis channel of this installation's events")
     secret_key: str | None = Field(default=None, description="cookie signing key; generated if unset")
     admin_password: str | None = Field(
         default=None, description="password of the first administrator (else generated and printed once)"

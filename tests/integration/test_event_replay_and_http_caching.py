@@ -68,7 +68,7 @@ def test_stream_replays_missed_events_then_goes_on_live_without_duplicates(live_
                                                                            make_user):
     unit = make_unit(database)
     county = client_for("county_officer", "350102")
-    _, token = make_user("county_officer", "350102")
+    _, token = make_user("enterprise_manager", "350102", unit_id=unit)  # only this unit's events reach it
     before = _last_id(database)
     missed = [_report(county, unit, f"断线期间{i}")["id"] for i in range(3)]
     outside = client_for("county_officer", "350103")  # another county's event: never replayed to us
@@ -94,7 +94,7 @@ def test_stream_replay_by_query_parameter_for_a_new_page(live_url, database, cli
 def test_replay_is_bounded_and_says_so(live_url, database, client_for, make_user, app, monkeypatch):
     unit = make_unit(database)
     county = client_for("county_officer", "350102")
-    _, token = make_user("county_officer", "350102")
+    _, token = make_user("enterprise_manager", "350102", unit_id=unit)
     before = _last_id(database)
     ids = [_report(county, unit, f"大量{i}")["id"] for i in range(4)]
     monkeypatch.setattr(app.state.settings, "sse_replay_limit", 2)
@@ -214,9 +214,50 @@ def test_serve_refuses_several_workers_with_the_in_process_bus(monkeypatch, tmp_
     assert result.exit_code == 2 and "YINGJI_BUS_URL=redis://" in result.output
 
 
-def test_relay_wait_idle_without_thread_flushes_inline(database):
-    assert threading.current_thread() is threading.main_thread()
-    assert database.relay is not None and database.relay.wait_idle(timeout=5)
+def test_a_browser_on_one_worker_gets_events_written_through_another(database, make_user, tmp_path):
+    """Two workers (own Database, relay thread, Redis bus): the stream of B shows A's writes."""
+    import secrets
+    import socket
+
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    from yingji.app import create_app
+    from yingji.config import Settings
+    from yingji.core.db import Database
+
+    url = _redis_url()
+    channel = f"yingji.test.{secrets.token_hex(4)}"
+    workers = []
+    for name in ("a", "b"):
+        settings = Settings(data_dir=tmp_path / name, secret_key="test-secret-key", bus_url=url, bus_channel=channel,
+                            workers=2)
+        own = Database(database.url)
+        workers.append((own, create_app(settings, database=own, start_background=True)))
+    (db_a, app_a), (db_b, app_b) = workers
+    unit = make_unit(database)
+    _, writer = make_user("county_officer", "350102")
+    _, token = make_user("enterprise_manager", "350102", unit_id=unit)  # sees only this unit's events
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app_b, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    ready = threading.Event()
+    for _ in range(1000):
+        if server.started:
+            break
+        ready.wait(0.01)
+    try:
+        with TestClient(app_a, headers={"Authorization": f"Bearer {writer}"}) as worker_a:
+            got = _read_stream(f"http://127.0.0.1:{sock.getsockname()[1]}", token, 1,
+                               on_connected=lambda: _report(worker_a, unit, "经由另一进程"))
+        assert json.loads(got[0][1])["summary"].endswith("经由另一进程（general）")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        db_a.dispose()
+        db_b.dispose()
 
 
 def _redis_url() -> str:

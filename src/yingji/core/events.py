@@ -165,11 +165,11 @@ class RedisBus(InMemoryBus):
         self._redis.close()
 
 
-def make_bus(url: str) -> Bus:
+def make_bus(url: str, channel: str = "yingji.events") -> Bus:
     if url.startswith("memory:"):
         return InMemoryBus()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisBus(url)
+        return RedisBus(url, channel=channel)
     raise ValueError(f"unsupported YINGJI_BUS_URL: {url!r} (use memory:// or redis://)")
 
 
