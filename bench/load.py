@@ -8,10 +8,10 @@ township scopes):
 * **baseline — today's single process**: ``yingji serve`` with one worker and the in-process
   bus, no server-side cache, clients without compression or revalidation (as before HTTP caching
   existed);
-* **deployed**: ``yingji serve --workers N`` with the Redis bus, the server-side cache shared in
-  Redis, browsers that accept gzip and revalidate with ``If-None-Match`` (304).
+* **deployed**: ``yingji serve --workers N`` (20 threads each) with the Redis bus, the
+  server-side cache shared in Redis, browsers that accept gzip and revalidate with ``If-None-Match`` (304).
 
-Each set-up first runs ``--warmup`` seconds (15) of the same load unrecorded: the figures are a
+Each set-up first runs ``--warmup`` seconds (15) of the smallest load unrecorded: the figures are a
 server's steady state (nothing is written during the run, so cached answers stay valid; in real
 use every write renews the data version and the first reader after it renders again).
 
@@ -98,21 +98,22 @@ def prepare(url: str, data_dir: Path) -> tuple[dict[str, str], list[str]]:
     return env, tokens
 
 
-def serve(env: dict[str, str], *, workers: int, baseline: bool) -> tuple[subprocess.Popen[bytes], str]:
+def serve(env: dict[str, str], *, workers: int, baseline: bool,
+          threads: int = 20) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = env | {"YINGJI_WORKERS": str(workers)}
     if baseline:
         env |= {"YINGJI_BUS_URL": "memory://", "YINGJI_CACHE_TTL": "0"}
-    else:
-        env |= {"YINGJI_BUS_URL": REDIS_URL, "YINGJI_CACHE_URL": REDIS_URL}
+    else:  # threads: workers × (threads + 15) connections stay well below PostgreSQL's 100
+        env |= {"YINGJI_BUS_URL": REDIS_URL, "YINGJI_CACHE_URL": REDIS_URL, "YINGJI_THREADS": str(threads)}
+    log = open(Path(env["YINGJI_DATA_DIR"]) / f"serve-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([str(BIN / "yingji"), "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"yingji serve exited: {proc.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
+            raise SystemExit(f"yingji serve exited, see {log.name}")
         try:
             if httpx.get(url + "/healthz", timeout=2).status_code == 200:
                 return proc, url
@@ -136,13 +137,20 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def locust(url: str, tokens: list[str], users: int, duration: int, *, browser: bool, out: Path) -> Result:
     env = os.environ | {"YINGJI_LOAD_TOKENS": ",".join(tokens), "YINGJI_LOAD_BROWSER": "1" if browser else "0"}
     prefix = out / f"u{users}{'b' if browser else 'p'}"
-    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+    done = subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(users), "-r", str(users), "-t", f"{duration}s", "--host", url, "--csv", str(prefix),
                     "--only-summary", "--reset-stats", "--stop-timeout", "5", "--loglevel", "ERROR"],
                    env=env, cwd=ROOT, capture_output=True, text=True, timeout=duration + 120, check=False)
     with open(f"{prefix}_stats.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     row = next(r for r in rows if r["Name"] == "Aggregated")
+    failures = Path(f"{prefix}_failures.csv")
+    if int(row["Failure Count"]) and failures.exists():
+        with open(failures, newline="") as fh:
+            for f in list(csv.DictReader(fh))[:3]:
+                print(f"    失败：{f.get('Occurrences')} × {f.get('Name')}：{f.get('Error', '')[:200]}")
+    if int(row["Request Count"]) == 0:
+        raise SystemExit(f"locust recorded no request (exit {done.returncode}):\n{done.stderr[-3000:]}")
     per = "；".join(f"{r['Name'].split()[0]} p95 {float(r['95%']):.0f} ms" for r in rows if r["Name"] != "Aggregated")
     return Result(requests=int(row["Request Count"]), failures=int(row["Failure Count"]),
                   rps=float(row["Requests/s"]), p50=float(row["50%"]), p95=float(row["95%"]), detail=per)
@@ -158,7 +166,7 @@ def measure(name: str, url_db: str, args: argparse.Namespace, work: Path) -> lis
         proc, url = serve(env, workers=workers, baseline=baseline)
         try:
             if args.warmup:  # steady state: the same officers for a while, not recorded
-                locust(url, tokens, max(args.users), args.warmup, browser=not baseline, out=work)
+                locust(url, tokens, min(args.users), args.warmup, browser=not baseline, out=work)
             for users in args.users:
                 r = locust(url, tokens, users, args.duration, browser=not baseline, out=work)
                 results[(baseline, users)] = r
@@ -183,6 +191,7 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=15, help="seconds of unrecorded load before measuring")
     ap.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true")
     args, _ = ap.parse_known_args()
     try:
         import redis
@@ -196,7 +205,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="yingji-load-"))
     rows = []
     try:
-        rows += measure("SQLite", f"sqlite:///{work / 'load.db'}", args, work)
+        if not args.no_sqlite:
+            rows += measure("SQLite", f"sqlite:///{work / 'load.db'}", args, work)
         if not args.no_pg:
             import psycopg
 

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from yingji import __version__
 from yingji.config import Settings, get_settings
 from yingji.core import metrics
+from yingji.core.admission import AdmissionLimit
 from yingji.core.api import install_error_handlers
 from yingji.core.caching import make_cache
 from yingji.core.db import Database
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.database = database
     app.state.bus = bus
     install_error_handlers(app)
+    # at most `threads` requests in progress per worker: the rest queue holding no connection
+    app.add_middleware(AdmissionLimit, limit=settings.threads, timeout=settings.queue_timeout)
     metrics.install(app)
     app.add_middleware(SessionMiddleware, secret_key=settings.cookie_secret, session_cookie="yingji_session",
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # --- serving and load (docs/operations.md, "Production deployment") ---
     workers: int = Field(default=1, ge=1, le=64, description="web worker processes of `yingji serve`")
     threads: int = Field(default=40, ge=1, le=400, description="request threads per worker process")
+    queue_timeout: float = Field(
+        default=60.0, gt=0, description="seconds a request may wait for one of the threads before 503")
     db_pool_size: int | None = Field(
         default=None, ge=1, description="database connections kept per worker; default threads + 5")
     db_max_overflow: int = Field(default=10, ge=0, description="extra connections a worker may open at peaks")

@@ -223,3 +223,78 @@ def test_relay_thread_publishes_after_commit_without_the_writer_flushing(sqlite_
     with sqlite_file.session() as s:
         ev = s.scalars(select(OutboxEvent)).one()
     assert ev.published_at is not None and ev.unit_id == 7
+
+
+# --- admission: requests beyond the threads queue without holding a connection -------------------
+
+def test_many_readers_queue_for_threads_without_exhausting_the_pool(database, make_user, tmp_path):
+    """4 threads, 5 connections, 60 officers at once: all answered, none waits on the pool."""
+    settings = Settings(data_dir=tmp_path, secret_key="test-secret-key", threads=4, cache_ttl=0)
+    own = Database(database.url, pool_size=5, max_overflow=0, pool_timeout=3)
+    app = create_app(settings, database=own, start_background=False)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    ready = threading.Event()
+    for _ in range(1000):
+        if server.started:
+            break
+        ready.wait(0.01)
+    try:
+        _, token = make_user("county_officer", "350102")
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        jobs = [("GET", f"{url}/api/v1/hazards?page={1 + i % 3}", {"Authorization": f"Bearer {token}"}, None)
+                for i in range(60)]
+        responses, elapsed = _run_parallel(jobs, workers=60)
+        assert Counter(r.status_code for r in responses) == {200: 60}
+        assert elapsed < BOUND_S
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        own.dispose()
+
+
+def test_admission_queue_bounds_requests_in_progress_and_answers_503_when_full():
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from yingji.core.admission import AdmissionLimit
+
+    async def scenario() -> tuple[int, list[int], int]:
+        gate = asyncio.Event()
+        inside = peak = 0
+
+        async def slow(request):  # type: ignore[no-untyped-def]
+            nonlocal inside, peak
+            inside += 1
+            peak = max(peak, inside)
+            await gate.wait()
+            inside -= 1
+            return PlainTextResponse("ok")
+
+        app = AdmissionLimit(Starlette(routes=[Route("/x", slow)]), limit=2, timeout=30)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            tasks = [asyncio.create_task(client.get("/x")) for _ in range(6)]
+            while inside < 2:  # the first two are in; the other four wait in the queue
+                await asyncio.sleep(0)
+            gate.set()
+            statuses = [r.status_code for r in await asyncio.gather(*tasks)]
+            gate.clear()
+            short = AdmissionLimit(Starlette(routes=[Route("/x", slow)]), limit=1, timeout=0.05)
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=short), base_url="http://t") as c2:
+                first = asyncio.create_task(c2.get("/x"))
+                while inside < 1:
+                    await asyncio.sleep(0)
+                refused = await c2.get("/x")  # waits 0.05 s for the only slot, then 503
+                gate.set()
+                await first
+        assert refused.json()["error"]["message"] == "系统繁忙，请稍后重试"
+        return peak, statuses, refused.status_code
+
+    peak, statuses, refused = asyncio.run(scenario())
+    assert peak == 2 and statuses == [200] * 6 and refused == 503

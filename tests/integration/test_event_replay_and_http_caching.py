@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import time
 
 import httpx
 import pytest
@@ -36,7 +37,9 @@ def _read_stream(live_url: str, token: str, n: int, *, params: dict | None = Non
                      headers={"Authorization": f"Bearer {token}", **(headers or {})}) as resp:
         assert resp.status_code == 200
         kind = ""
+        deadline = time.monotonic() + 30  # fail, don't hang, when events are missing (pings every 1 s)
         for line in resp.iter_lines():
+            assert time.monotonic() < deadline, f"only {len(got)} of {n} events arrived"
             if line.startswith(": connected") and on_connected:
                 on_connected()
             elif line.startswith("event: "):
