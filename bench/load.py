@@ -15,6 +15,8 @@ Each set-up first runs ``--warmup`` seconds (15) of the smallest load unrecorded
 server's steady state (nothing is written during the run, so cached answers stay valid; in real
 use every write renews the data version and the first reader after it renders again).
 
+A third measurement per set-up, 50 users **without** think time, shows what it can serve at most
+(the think-time runs are capped by the load offered: 50 users ≈ 25 requests/s, 200 ≈ 100).
 Prints each figure and the ratio deployed / baseline. Run: ``bash bench/load.sh`` (options:
 ``--users 50,200 --duration 30 --workers 2 --no-pg``). Needs Redis on 127.0.0.1:6379 for the
 deployed set-up; PostgreSQL on 127.0.0.1:5432 (trust) for the second database.
@@ -46,6 +48,13 @@ SCOPES = [("city_duty", "350100"), ("leader", "350100")] + [
     ("county_officer", c) for c in ("350102", "350103", "350104", "350105", "350111", "350112", "350121",
                                     "350122", "350123", "350124", "350125", "350128", "350181")
 ] + [("township_officer", "350102001"), ("township_officer", "350102002")]
+
+
+CAPACITY = -50  # marker: 50 users without think time
+
+
+def _users(users: int) -> str:
+    return "50，无思考时间" if users == CAPACITY else str(users)
 
 
 @dataclass
@@ -134,9 +143,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def locust(url: str, tokens: list[str], users: int, duration: int, *, browser: bool, out: Path) -> Result:
-    env = os.environ | {"YINGJI_LOAD_TOKENS": ",".join(tokens), "YINGJI_LOAD_BROWSER": "1" if browser else "0"}
-    prefix = out / f"u{users}{'b' if browser else 'p'}"
+def locust(url: str, tokens: list[str], users: int, duration: int, *, browser: bool, out: Path,
+           think: str = "1,3") -> Result:
+    env = os.environ | {"YINGJI_LOAD_TOKENS": ",".join(tokens), "YINGJI_LOAD_BROWSER": "1" if browser else "0",
+                        "YINGJI_LOAD_THINK": think}
+    prefix = out / f"u{users}{'b' if browser else 'p'}{think.replace(',', '-')}"
     done = subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(users), "-r", str(users), "-t", f"{duration}s", "--host", url, "--csv", str(prefix),
                     "--only-summary", "--reset-stats", "--stop-timeout", "5", "--loglevel", "ERROR"],
@@ -167,19 +178,22 @@ def measure(name: str, url_db: str, args: argparse.Namespace, work: Path) -> lis
         try:
             if args.warmup:  # steady state: the same officers for a while, not recorded
                 locust(url, tokens, min(args.users), args.warmup, browser=not baseline, out=work)
-            for users in args.users:
-                r = locust(url, tokens, users, args.duration, browser=not baseline, out=work)
+            for users in [*args.users, CAPACITY]:
+                if users == CAPACITY:  # how much one set-up can serve: 50 users without think time
+                    r = locust(url, tokens, 50, args.duration, browser=not baseline, out=work, think="0,0")
+                else:
+                    r = locust(url, tokens, users, args.duration, browser=not baseline, out=work)
                 results[(baseline, users)] = r
                 label = "基线：单进程" if baseline else f"部署：{workers} 进程 + 缓存"
-                print(f"[{name}] {label:<16} {users:>4} 用户  {r.rps:7.1f} 请求/秒  p50 {r.p50:6.0f} ms  "
+                print(f"[{name}] {label:<16} {_users(users):>4} 用户  {r.rps:7.1f} 请求/秒  p50 {r.p50:6.0f} ms  "
                       f"p95 {r.p95:6.0f} ms  失败 {r.failures}/{r.requests}  （{r.detail}；"
                       f"负载均值 {os.getloadavg()[0]:.1f}）")
         finally:
             stop(proc)
-    for users in args.users:
+    for users in [*args.users, CAPACITY]:
         base, new = results[(True, users)], results[(False, users)]
         rows.append((name, users, base, new))
-        print(f"[{name}] {users:>4} 用户：吞吐 {new.rps / base.rps:5.2f}×（{base.rps:.1f} → {new.rps:.1f} 请求/秒），"
+        print(f"[{name}] {_users(users):>4} 用户：吞吐 {new.rps / base.rps:5.2f}×（{base.rps:.1f} → {new.rps:.1f} 请求/秒），"
               f"p95 {base.p95 / max(new.p95, 1):5.1f}× 更快（{base.p95:.0f} → {new.p95:.0f} ms）")
     return rows
 
@@ -228,7 +242,7 @@ def main() -> int:
     print("\n| 数据库 | 用户 | 基线 请求/秒 | 基线 p95 | 部署 请求/秒 | 部署 p95 | 吞吐 × | p95 × |")
     print("|---|---|---|---|---|---|---|---|")
     for name, users, b, n in rows:
-        print(f"| {name} | {users} | {b.rps:.1f} | {b.p95:.0f} ms | {n.rps:.1f} | {n.p95:.0f} ms | "
+        print(f"| {name} | {_users(users)} | {b.rps:.1f} | {b.p95:.0f} ms | {n.rps:.1f} | {n.p95:.0f} ms | "
               f"{n.rps / b.rps:.2f}× | {b.p95 / max(n.p95, 1):.1f}× |")
     return 0
 
