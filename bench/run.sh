@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Run every benchmark (bench/bench_*.py); each prints its figures and ratio vs its baseline.
+# Run every benchmark (bench/bench_*.py, then the load benchmark bench/load.sh); each prints its
+# figures and ratio vs its baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for b in bench/bench_*.py; do
   echo "== $b"
   python "$b" "$@"
 done
+echo "== bench/load.sh"
+bash bench/load.sh "$@"

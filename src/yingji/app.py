@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from yingji import __version__
 from yingji.config import Settings, get_settings
 from yingji.core import metrics, security
+from yingji.core.admission import AdmissionLimit
 from yingji.core.api import install_error_handlers
+from yingji.core.caching import make_cache
+from yingji.core.city import city_profile
 from yingji.core.db import Database
-from yingji.core.events import OutboxRelay, make_bus
+from yingji.core.events import InMemoryBus, OutboxRelay, make_bus
 from yingji.domains import domain_modules
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = """福州市应急管理综合应用平台（yingji）API。
+COMPRESSED_TYPES = DEFAULT_EXCLUDED_CONTENT_TYPES + (
+    "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+DESCRIPTION = """{platform}（yingji）API。
 
 所有错误都以 `{"error": {"code", "message", "field"}}` 返回，message 为中文。
 认证：网页会话 Cookie（写操作需带 `X-CSRF-Token`），或 `Authorization: Bearer <API 令牌>`
@@ -42,37 +49,36 @@ def domain_routers() -> list:  # type: ignore[type-arg]
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                start_background: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    database = database or Database(settings.sqlalchemy_url)
-    bus = make_bus(settings.bus_url)
+    database = database or Database(settings.sqlalchemy_url, **settings.engine_options)
+    bus = make_bus(settings.bus_url, channel=settings.bus_channel)
+    if settings.workers > 1 and type(bus) is InMemoryBus:
+        log.error("YINGJI_WORKERS=%s with the in-process bus: browsers connected to one worker miss the "
+                  "events of the others — set YINGJI_BUS_URL=redis://…", settings.workers)
     database.relay = OutboxRelay(database, bus)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop = threading.Event()
-        thread = None
+        # request threads per worker: the pool holds threads + 5 connections, so a request never
+        # waits for a connection (docs/operations.md)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         if start_background:
-            def periodic_flush() -> None:  # picks up events left by a crash or by other processes
-                while not stop.wait(2.0):
-                    try:
-                        database.relay.flush()  # type: ignore[union-attr]
-                    except Exception:
-                        log.exception("periodic outbox flush failed")
-
-            thread = threading.Thread(target=periodic_flush, name="outbox-relay", daemon=True)
-            thread.start()
+            database.relay.start(settings.relay_interval)  # type: ignore[union-attr]
         yield
-        stop.set()
-        if thread is not None:
-            thread.join(timeout=5)
+        database.relay.stop()  # type: ignore[union-attr]
         bus.close()
+        if hasattr(app.state.cache, "close"):
+            app.state.cache.close()
 
     # /docs and /openapi.json are served by yingji.core.apidocs (local Swagger UI, YINGJI_DOCS)
-    app = FastAPI(title="yingji 应急管理平台", version=__version__, description=DESCRIPTION,
+    app = FastAPI(title="yingji 应急管理平台", version=__version__,
+                  description=DESCRIPTION.replace("{platform}", city_profile().platform_name),
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.database = database
     app.state.bus = bus
     install_error_handlers(app)
+    # at most `threads` requests in progress per worker: the rest queue holding no connection
+    app.add_middleware(AdmissionLimit, limit=settings.threads, timeout=settings.queue_timeout)
     metrics.install(app)
     security.install(app, settings)  # headers + CSP on every response, wrapped around everything
     for router in domain_routers():
@@ -80,6 +86,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     from yingji.core import apidocs
 
     app.include_router(apidocs.router)
+    app.state.cache = make_cache(settings.cache_url, ttl=settings.cache_ttl, max_bytes=settings.cache_max_bytes)
+    # outermost: compress what every other layer produced (never the event stream, nor zip files)
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6,
+                       exclude_content_types=COMPRESSED_TYPES)
     _mount_web(app, settings)
     return app
 

@@ -37,7 +37,8 @@ from yingji.domains import domain_modules  # noqa: E402
 def _database():  # type: ignore[no-untyped-def]
     from yingji.core.db import Database
 
-    return Database(get_settings().sqlalchemy_url)
+    settings = get_settings()
+    return Database(settings.sqlalchemy_url, **settings.engine_options)
 
 
 def _fail(exc: YingjiError) -> None:
@@ -74,13 +75,30 @@ def ensure_admin_user(database) -> None:  # type: ignore[no-untyped-def]
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "",
     port: Annotated[int, typer.Option(help="端口")] = 0,
+    workers: Annotated[int, typer.Option(help="工作进程数（默认 YINGJI_WORKERS 或 1；多进程需 Redis 消息总线）",
+                                         min=0, max=64)] = 0,
+    threads: Annotated[int, typer.Option(help="每个进程的请求线程数（默认 YINGJI_THREADS 或 40）", min=0, max=400)] = 0,
     reload: Annotated[bool, typer.Option(help="开发用：代码变化时重启")] = False,
 ) -> None:
     """启动平台（网页 + API）。"""
+    import os
+
     import uvicorn
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    workers, threads = workers or settings.workers, threads or settings.threads
+    if workers > 1 and settings.bus_url.startswith("memory:"):
+        console.print("[red]多个工作进程需要共享的消息总线，否则浏览器只能收到本进程的实时事件。\n"
+                      "请设置 YINGJI_BUS_URL=redis://127.0.0.1:6379/0，或使用 --workers 1。[/red]")
+        raise typer.Exit(code=2)
+    if workers > 1 and reload:
+        console.print("[red]--reload 只能用于单个工作进程[/red]")
+        raise typer.Exit(code=2)
+    # every worker process reads its settings from the environment
+    os.environ["YINGJI_WORKERS"], os.environ["YINGJI_THREADS"] = str(workers), str(threads)
+    get_settings.cache_clear()
+    settings = get_settings()
     database = _database()
     from yingji.core.migrate import current
 
@@ -88,16 +106,38 @@ def serve(
         console.print("[red]数据库尚未初始化，请先运行：yingji db upgrade[/red]")
         raise typer.Exit(code=2)
     ensure_admin_user(database)
+    _check_connection_budget(database, settings, workers)
     database.dispose()
     console.print(Panel.fit(f"yingji 已启动： [bold]http://{host}:{port}[/bold]\n"
                             f"数据库：{_safe_url(settings.sqlalchemy_url)}\n消息总线：{settings.bus_url}\n"
+                            f"工作进程：{workers} × 请求线程 {threads}\n"
                             "登录：用户名 admin，密码见首次启动时的提示（或 YINGJI_ADMIN_PASSWORD）；\n"
                             "演示账号见 yingji demo load 的输出。按 Ctrl+C 停止。",
                             title=city_profile().platform_name, border_style="green"))
     # X-Forwarded-For/-Proto are honoured only from the trusted reverse proxies (client address
     # for login throttling and /metrics, https for Secure cookies and HSTS)
     uvicorn.run("yingji.app:create_app", factory=True, host=host, port=port, reload=reload,
-                log_level="info", proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                workers=workers if workers > 1 else None, log_level="info", proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips)
+
+
+def _check_connection_budget(database, settings, workers: int) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: warn when the workers' pools could open more connections than the server allows."""
+    if database.is_sqlite:
+        return
+    from sqlalchemy import text
+
+    options = settings.engine_options
+    need = workers * (int(options["pool_size"]) + int(options["max_overflow"]))
+    try:
+        with database.engine.connect() as conn:
+            allowed = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    except Exception:  # noqa: BLE001 - a warning only
+        return
+    if need > allowed - 10:
+        console.print(f"[yellow]注意：{workers} 个进程最多可能打开 {need} 个数据库连接，而 PostgreSQL 的 "
+                      f"max_connections 为 {allowed}。请减小 YINGJI_THREADS / YINGJI_DB_POOL_SIZE，"
+                      "或提高 max_connections（见 docs/operations.md）。[/yellow]")
 
 
 def _safe_url(url: str) -> str:

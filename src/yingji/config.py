@@ -26,6 +26,7 @@ class Settings(BaseSettings):
         default="memory://",
         description="event broker: memory:// (in-process) or redis://host:6379/0",
     )
+    bus_channel: str = Field(default="yingji.events", description="Redis channel of this installation's events")
     admin_password: str | None = Field(
         default=None, description="password of the first administrator (else generated and printed once)"
     )
@@ -68,6 +69,28 @@ class Settings(BaseSettings):
     frontend_dir: Path = Field(default=PROJECT_ROOT / "frontend" / "node_modules")
     reference_data: Path = Field(default=PROJECT_ROOT / "data" / "fuzhou")
     city_code: str = Field(default="350100", description="the city this installation serves")
+    # --- serving and load (docs/operations.md, "Production deployment") ---
+    workers: int = Field(default=1, ge=1, le=64, description="web worker processes of `yingji serve`")
+    threads: int = Field(default=40, ge=1, le=400, description="request threads per worker process")
+    queue_timeout: float = Field(
+        default=60.0, gt=0, description="seconds a request may wait for one of the threads before 503")
+    db_pool_size: int | None = Field(
+        default=None, ge=1, description="database connections kept per worker; default threads + 5")
+    db_max_overflow: int = Field(default=10, ge=0, description="extra connections a worker may open at peaks")
+    db_pool_timeout: float = Field(default=30.0, gt=0, description="seconds to wait for a free connection")
+    sqlite_busy_timeout: float = Field(
+        default=30.0, gt=0, description="SQLite: seconds a writer waits for other processes' writes")
+    write_wait_timeout: float = Field(
+        default=60.0, gt=0, description="SQLite: seconds a writer waits in its process's queue before 503")
+    relay_interval: float = Field(default=2.0, gt=0, description="seconds between periodic outbox flushes")
+    sse_replay_limit: int = Field(
+        default=500, ge=0, le=10000, description="missed events replayed to a reconnecting live stream")
+    cache_ttl: float = Field(default=300.0, ge=0, description="server-side cache of map/list answers, seconds")
+    cache_url: str | None = Field(
+        default=None, description="redis://… to share the cache between workers; default in-process")
+    cache_max_bytes: int = Field(default=64 * 2**20, ge=0, description="memory of the server-side cache, bytes")
+    gzip_min_size: int = Field(default=1000, ge=0, description="compress responses at least this large (bytes)")
+
     map_center: tuple[float, float] | None = Field(
         default=None, description="map centre (latitude, longitude, WGS84) shown before the boundaries load; "
         "default: the city profile's (data/<city>/city.json)")
@@ -99,6 +122,13 @@ class Settings(BaseSettings):
         path = self.data_dir.expanduser().resolve()
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @property
+    def engine_options(self) -> dict[str, object]:
+        """Pool and lock settings for :class:`yingji.core.db.Database`."""
+        return {"pool_size": self.db_pool_size or self.threads + 5, "max_overflow": self.db_max_overflow,
+                "pool_timeout": self.db_pool_timeout, "busy_timeout": self.sqlite_busy_timeout,
+                "write_wait_timeout": self.write_wait_timeout}
 
     @property
     def sqlalchemy_url(self) -> str:

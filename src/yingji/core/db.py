@@ -12,11 +12,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
+
+from yingji.core.errors import ServiceBusy
 
 if TYPE_CHECKING:
     from yingji.core.events import OutboxRelay
@@ -66,21 +70,53 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+SQLITE_BEGIN = "yingji_sqlite_begin"  # execution option: "IMMEDIATE" for writers, else deferred
+
+PG_WRITER_LOCK = 0x79696E676A69  # "yingji": the advisory lock every action takes on PostgreSQL
+DEFAULT_POOL_SIZE = 45  # >= request threads (40, anyio's default) + relay + health checks
+DEFAULT_BUSY_TIMEOUT = 30.0
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def _sqlite_on_connect(busy_timeout: float) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions behind our back (its legacy mode begins one only
+        # before the first INSERT/UPDATE, so the reads of an action would run outside it): we emit
+        # BEGIN ourselves in the "begin" event, BEGIN IMMEDIATE for writers.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def _sqlite_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN) or ""
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def make_engine(url: str, *, pool_size: int | None = None, max_overflow: int = 10,
+                pool_timeout: float = 30.0, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **kwargs: Any) -> Engine:
+    """An engine whose pool is large enough that a request thread never waits for a connection.
+
+    A request holds at most one connection (its session's); sizing the pool to the number of
+    request threads (plus the relay and health checks) means no request can stall on the pool —
+    in particular not after its transaction committed, while it reads back what it answers.
+    """
+    size = pool_size if pool_size is not None else DEFAULT_POOL_SIZE
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        pool_args: dict[str, Any] = {} if memory else {
+            "poolclass": QueuePool, "pool_size": size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_on_connect(busy_timeout))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=max_overflow,
+                         pool_timeout=pool_timeout, **kwargs)
 
 
 class UnauditedWrite(RuntimeError):
@@ -153,9 +189,16 @@ def _after_rollback(session: Session) -> None:
 
 
 class Database:
-    """An engine, its session factory, and the outbox relay that publishes events after commit."""
+    """An engine, its session factory, and the outbox relay that publishes events after commit.
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    Writers on SQLite queue twice, without holding a pooled connection while they wait: first on
+    ``write_lock`` (the writers of this process, in order), then on the database file's own
+    write lock through ``BEGIN IMMEDIATE`` and ``busy_timeout`` (writers of other processes:
+    web workers, CLI jobs). A writer waits at most ``write_wait_timeout`` seconds for its turn
+    and is then refused with 503 before anything was written.
+    """
+
+    def __init__(self, url: str, *, write_wait_timeout: float = 60.0, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -163,15 +206,65 @@ class Database:
                          ("before_commit", _before_commit), ("after_soft_rollback", lambda s, _t: _after_rollback(s))):
             event.listen(self.sessions, name, fn)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        # SQLite allows one writer: serialise writers of this process so that a write never
-        # fails with SQLITE_BUSY_SNAPSHOT after a read snapshot was taken.
+        # SQLite allows one writer: serialise writers of this process so that they queue here
+        # (cheaply, no connection held) rather than in SQLite's busy handler.
         self.write_lock = threading.RLock()
+        self.write_wait_timeout = write_wait_timeout
         self.relay: OutboxRelay | None = None
 
     def session(self) -> Session:
         s = self.sessions()
         s.info["database"] = self
         return s
+
+    @contextmanager
+    def writer_turn(self) -> Iterator[None]:
+        """Wait (bounded) for this process's turn to write; a no-op on PostgreSQL."""
+        if not self.is_sqlite:
+            yield
+            return
+        if not self.write_lock.acquire(timeout=self.write_wait_timeout):
+            raise ServiceBusy("系统繁忙：写入排队超时，未做任何修改，请稍后重试")
+        try:
+            yield
+        finally:
+            self.write_lock.release()
+
+    def begin_write(self, db: Session) -> None:
+        """Start ``db``'s transaction as *the* writer.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the file's write lock before the first read (other
+        processes wait for it up to ``busy_timeout``). PostgreSQL: a transaction-scoped advisory
+        lock does the same (``lock_timeout`` = ``write_wait_timeout``). So what an action reads
+        to decide (a hazard's state, a uniqueness check) cannot change before it writes: two
+        officers confirming one hazard at once give one 200 and one 409, never two transitions.
+        Every action takes the audit chain's head lock anyway; taking the writer lock first
+        costs no concurrency that the chain allowed. (Objects the session loaded before keep
+        their values: actions load what they decide on inside ``atomic``.)
+        """
+        if self.is_sqlite:
+            db.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+        else:
+            db.execute(text(f"SET LOCAL lock_timeout = '{int(self.write_wait_timeout * 1000)}ms'"))
+            db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITER_LOCK})
+            db.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session for bookkeeping writes outside actions (relay leases): queued, committed, closed.
+
+        SQLite: queued like an action (``BEGIN IMMEDIATE``). PostgreSQL: row locks suffice (the
+        relay claims with ``SKIP LOCKED``), so it does not wait for the actions' writer lock.
+        """
+        with self.writer_turn():
+            db = self.session()
+            try:
+                if self.is_sqlite:
+                    self.begin_write(db)
+                yield db
+                db.commit()
+            finally:
+                db.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -184,34 +277,50 @@ def database_of(db: Session) -> Database:
     return database
 
 
+def _end_read_transaction(db: Session) -> None:
+    """Give the connection back to the pool before queueing for the write lock.
+
+    The request's earlier reads (who is the user…) opened a transaction holding a pooled
+    connection; waiting for the write lock with it would let a queue of writers exhaust the
+    pool. Nothing is pending at this point (views never write outside actions), so this
+    commits an empty transaction; loaded objects stay usable (``expire_on_commit=False``).
+    """
+    if db.in_transaction():
+        db.commit()
+
+
 @contextmanager
 def atomic(db: Session) -> Iterator[Session]:
     """Run one action in one transaction: commit everything or nothing, then publish events.
 
     Actions wrap their whole body in ``with atomic(db):``. The audit record and the outbox
     events written inside are committed with the change; events reach the bus only after
-    the commit succeeded.
+    the commit succeeded. Once the commit succeeded nothing here raises any more: the relay
+    is only woken (or, without a relay thread, flushed with its errors logged), so an answer
+    never contradicts the database.
     """
     database = database_of(db)
     if db.info.get("in_atomic"):
         yield db  # nested action: the outer one commits
         return
-    lock = database.write_lock if database.is_sqlite else None
-    if lock is not None:
-        lock.acquire()
-    db.info["in_atomic"] = True
-    try:
-        if database.is_sqlite and db.in_transaction():
-            db.commit()  # end the read snapshot taken before the lock (nothing pending to write)
+    if database.is_sqlite:
+        _end_read_transaction(db)
+    with database.writer_turn():
+        try:
+            database.begin_write(db)  # BEGIN IMMEDIATE: waits up to busy_timeout for other processes
+        except OperationalError as exc:
+            db.rollback()
+            if "locked" in str(exc) or getattr(exc.orig, "sqlstate", None) == "55P03":  # lock wait timed out
+                raise ServiceBusy("系统繁忙：数据库正被其他进程写入，未做任何修改，请稍后重试") from exc
+            raise
+        db.info["in_atomic"] = True
         try:
             yield db
             db.commit()
         except BaseException:
             db.rollback()
             raise
-    finally:
-        db.info["in_atomic"] = False
-        if lock is not None:
-            lock.release()
+        finally:
+            db.info["in_atomic"] = False
     if database.relay is not None:
-        database.relay.flush()
+        database.relay.notify()

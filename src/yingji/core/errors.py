@@ -83,3 +83,10 @@ class TooManyRequests(YingjiError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class ServiceBusy(YingjiError):
+    """The platform is overloaded and refused the request before changing anything (503)."""
+
+    status = 503
+    default_code = "service_busy"

@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,12 +35,14 @@ Handler = Callable[[dict[str, Any]], None]
 
 class OutboxEvent(Base):
     __tablename__ = "outbox"
-    __scope__ = ScopeSpec(division="division_code")
+    # enterprise users see the events of their own unit, in the list as on the live stream
+    __scope__ = ScopeSpec(division="division_code", unit="unit_id")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     type: Mapped[str] = mapped_column(String(64), index=True)
     division_code: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)  # the unit concerned
     summary: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[Any] = mapped_column(JSONType, default=dict)
     actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -54,6 +55,7 @@ class OutboxEvent(Base):
             "type": self.type,
             "occurred_at": self.occurred_at.isoformat(),
             "division_code": self.division_code,
+            "unit_id": self.unit_id,
             "summary": self.summary,
             "actor": self.actor,
             "payload": self.payload,
@@ -61,11 +63,18 @@ class OutboxEvent(Base):
 
 
 def emit(db: Session, type: str, *, division_code: str | None, summary: str,
-         payload: dict[str, Any] | None = None, actor: str | None = None) -> OutboxEvent:
-    """Record a domain event in the caller's transaction; it is published after commit."""
-    ev = OutboxEvent(type=type, division_code=division_code, summary=summary,
-                     payload=json.loads(json.dumps(payload or {}, default=str, ensure_ascii=False)),
-                     actor=actor, occurred_at=utcnow())
+         payload: dict[str, Any] | None = None, actor: str | None = None,
+         unit_id: int | None = None) -> OutboxEvent:
+    """Record a domain event in the caller's transaction; it is published after commit.
+
+    ``unit_id`` (default: the payload's ``unit_id``) names the enterprise the event concerns:
+    its users see the event, in the list and on the stream.
+    """
+    payload = json.loads(json.dumps(payload or {}, default=str, ensure_ascii=False))
+    if unit_id is None and isinstance(payload.get("unit_id"), int) and not isinstance(payload["unit_id"], bool):
+        unit_id = payload["unit_id"]
+    ev = OutboxEvent(type=type, division_code=division_code, unit_id=unit_id, summary=summary,
+                     payload=payload, actor=actor, occurred_at=utcnow())
     db.add(ev)
     db.info["emitted"] = True
     return ev
@@ -157,11 +166,11 @@ class RedisBus(InMemoryBus):
         self._redis.close()
 
 
-def make_bus(url: str) -> Bus:
+def make_bus(url: str, channel: str = "yingji.events") -> Bus:
     if url.startswith("memory:"):
         return InMemoryBus()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisBus(url)
+        return RedisBus(url, channel=channel)
     raise ValueError(f"unsupported YINGJI_BUS_URL: {url!r} (use memory:// or redis://)")
 
 
@@ -176,6 +185,12 @@ class OutboxRelay:
     the rest of the batch are released for the next flush. A flush started while this thread is
     already flushing (a subscriber's own action) returns at once: the outer loop picks its
     events up.
+
+    Two ways to run it. With :meth:`start` (the server), a relay thread flushes whenever an
+    action committed (:meth:`notify` only wakes it: the request never waits for the bus nor
+    takes a second connection) and every ``interval`` seconds (events of other processes,
+    expired leases). Without a thread (CLI jobs, tests), :meth:`notify` flushes inline and logs
+    what fails: the action committed, so nothing after the commit may turn it into an error.
     """
 
     def __init__(self, database: Database, bus: Bus, batch: int = 500,
@@ -186,6 +201,82 @@ class OutboxRelay:
         self.lease = lease
         self._local = threading.local()
         self.published = 0
+        self._cond = threading.Condition()
+        self._requested = 0  # wake-ups asked for (notify / wait_idle)
+        self._served = 0  # the last request number whose flush has completed
+        self._stop = False
+        self._thread: threading.Thread | None = None
+
+    # --- running -----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, interval: float = 2.0) -> None:
+        """Start the relay thread (idempotent)."""
+        if self._thread is not None:
+            return
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, args=(interval,), name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        thread = self._thread
+        if thread is None:
+            return
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        thread.join(timeout=timeout)
+        self._thread = None
+
+    def notify(self) -> None:
+        """An action committed: get its events onto the bus. Never raises."""
+        if self._thread is not None:
+            with self._cond:
+                self._requested += 1
+                self._cond.notify_all()
+            return
+        try:
+            self.flush()
+        except Exception:  # the write committed; the periodic flush (or the next one) retries
+            log.exception("outbox flush after commit failed; events stay pending for retry")
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until every event committed before this call went through a flush.
+
+        Deterministic waiting for tests and shutdown: with a relay thread, it asks for a flush
+        and waits for that flush to finish; without one, it flushes inline.
+        """
+        if self._thread is None:
+            self.flush()
+            return True
+        with self._cond:
+            self._requested += 1
+            target = self._requested
+            self._cond.notify_all()
+            return self._cond.wait_for(lambda: self._served >= target or self._thread is None, timeout)
+
+    def _run(self, interval: float) -> None:
+        while True:
+            with self._cond:
+                if self._served >= self._requested and not self._stop:
+                    self._cond.wait(timeout=interval)
+                if self._stop:
+                    self._served = self._requested
+                    self._cond.notify_all()
+                    return
+                target = self._requested
+            try:
+                self.flush()
+            except Exception:
+                log.exception("outbox relay flush failed")
+            with self._cond:
+                self._served = max(self._served, target)
+                self._cond.notify_all()
+
+    # --- one flush ---------------------------------------------------------------------------
 
     def flush(self) -> int:
         if getattr(self._local, "active", False):
@@ -205,23 +296,9 @@ class OutboxRelay:
             self._local.active = False
         return count
 
-    @contextmanager
-    def _writing(self) -> Iterator[Session]:
-        lock = self.database.write_lock if self.database.is_sqlite else None
-        if lock is not None:
-            lock.acquire()
-        db = self.database.session()
-        try:
-            yield db
-            db.commit()
-        finally:
-            db.close()
-            if lock is not None:
-                lock.release()
-
     def _claim(self) -> list[dict[str, Any]]:
         now = utcnow()
-        with self._writing() as db:
+        with self.database.write_session() as db:
             stmt = (select(OutboxEvent)
                     .where(OutboxEvent.published_at.is_(None),
                            or_(OutboxEvent.claimed_at.is_(None), OutboxEvent.claimed_at < now - self.lease))
@@ -248,7 +325,7 @@ class OutboxRelay:
         return len(delivered)
 
     def _mark(self, ids: list[int], **values: Any) -> None:
-        with self._writing() as db:
+        with self.database.write_session() as db:
             db.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(**values))
 
     def pending(self) -> int:

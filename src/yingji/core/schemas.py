@@ -282,6 +282,7 @@ class EventOut(BaseModel):
     type: str
     occurred_at: datetime
     division_code: str | None
+    unit_id: int | None = None  # the enterprise concerned (its users see the event)
     summary: str
     actor: str | None
     payload: Any

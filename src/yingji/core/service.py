@@ -84,3 +84,18 @@ def recent_events(db: Session, *, principal: Principal, limit: int = 20,
     if division:
         stmt = stmt.where(within(OutboxEvent.division_code, division))
     return list(db.execute(stmt).scalars())
+
+
+def events_after(db: Session, *, principal: Principal, after: int,
+                 limit: int = 500) -> tuple[list[dict[str, Any]], bool]:
+    """Committed events after id ``after`` in the principal's scope (and unit), oldest first.
+
+    At most ``limit`` — the most recent ones; the flag says whether older ones were left out.
+    Used to replay what a reconnecting live stream missed.
+    """
+    if limit <= 0:
+        return [], db.scalar(scoped(principal, OutboxEvent).where(OutboxEvent.id > after).limit(1)) is not None
+    stmt = scoped(principal, OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id.desc())
+    rows = list(db.execute(stmt.limit(limit + 1)).scalars())
+    truncated = len(rows) > limit
+    return [e.to_message() for e in reversed(rows[:limit])], truncated

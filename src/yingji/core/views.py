@@ -6,10 +6,12 @@ import asyncio
 import json
 import logging
 import secrets
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -28,6 +30,7 @@ from yingji.core.auth import (
     session_policy,
 )
 from yingji.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.caching import cached_json
 from yingji.core.schemas import (
     AuditOut,
     AuditQuery,
@@ -166,9 +169,10 @@ def list_divisions(principal: Me, db: Db, query: Annotated[DivisionQuery, Query(
 
 
 @divisions_router.get("/divisions/geojson", summary="行政区划边界（GeoJSON，WGS84）")
-def divisions_geojson(principal: Me, db: Db, level: LevelQ = None, parent: DivisionCodeQ = None,
-                      division: DivisionCodeQ = None) -> dict[str, Any]:
-    return service.divisions_geojson(db, principal=principal, level=level, parent=parent, division=division)
+def divisions_geojson(request: Request, principal: Me, db: Db, level: LevelQ = None, parent: DivisionCodeQ = None,
+                      division: DivisionCodeQ = None) -> Any:
+    return cached_json(request, db, principal, dict[str, Any], lambda: service.divisions_geojson(
+        db, principal=principal, level=level, parent=parent, division=division))
 
 
 @divisions_router.get("/divisions/{code}", response_model=DivisionOut, summary="单个行政区划")
@@ -281,10 +285,12 @@ events_router = APIRouter(prefix="/api/v1/events", tags=["事件流"], responses
 
 
 def event_visible(principal: Principal, message: dict[str, Any]) -> bool:
+    """The live stream's filter; :func:`service.recent_events` applies the same one in SQL."""
     if not in_scope(principal.scope_code, message.get("division_code")):
         return False
     if principal.unit_id is not None:
-        return (message.get("payload") or {}).get("unit_id") == principal.unit_id
+        unit_id = message.get("unit_id", (message.get("payload") or {}).get("unit_id"))
+        return unit_id == principal.unit_id
     return True
 
 
@@ -292,31 +298,98 @@ def event_visible(principal: Principal, message: dict[str, Any]) -> bool:
 def recent(principal: Me, db: Db, limit: Annotated[int, Query(ge=1, le=200)] = 20,
            division: DivisionCodeQ = None) -> dict[str, Any]:
     items = [e.to_message() for e in service.recent_events(db, principal=principal, limit=limit, division=division)]
-    items = [m for m in items if event_visible(principal, m)]
     return {"items": items, "total": len(items), "page": 1, "page_size": limit}
 
 
-@events_router.get("/stream", summary="实时事件流（Server-Sent Events）",
+SEEN_IDS = 5000  # ids remembered per stream to drop repeats (replay overlap, at-least-once delivery)
+
+
+def _last_event_id(request: Request, last_event_id: int | None) -> int | None:
+    if last_event_id is not None:
+        return last_event_id
+    raw = request.headers.get("last-event-id", "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+
+
+def _sse(message: dict[str, Any]) -> bytes:
+    data = json.dumps(message, ensure_ascii=False)
+    return f"id: {message['id']}\nevent: {message['type']}\ndata: {data}\n\n".encode()
+
+
+@events_router.get("/stream", summary="实时事件流（Server-Sent Events），断线重连时补发错过的事件",
                    response_class=StreamingResponse,
                    responses={200: {"content": {"text/event-stream": {}}}})
 async def stream(request: Request, principal: Me,
                  max_events: Annotated[int | None, Query(ge=1, le=10000, description="收到这么多条后结束")] = None,
-                 heartbeat: Annotated[float, Query(ge=0.05, le=60)] = 15.0) -> StreamingResponse:
+                 heartbeat: Annotated[float, Query(ge=0.05, le=60)] = 15.0,
+                 last_event_id: Annotated[int | None, Query(
+                     ge=0, le=2**62, description="从该事件之后补发（同 Last-Event-ID 请求头；页面跳转后新建连接时使用）")]
+                 = None) -> StreamingResponse:
+    """Live events in the user's scope. With ``Last-Event-ID`` (header or query) the stream first
+    replays, from the outbox, the missed events after that id (same scope filter, at most
+    ``sse_replay_limit``, the most recent; an ``event: gap`` says when there were more), then goes on
+    live; an event is never sent twice."""
     bus = request.app.state.bus
+    database = request.app.state.database
+    settings = request.app.state.settings
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+    overflow = asyncio.Event()
+    after = _last_event_id(request, last_event_id)
+
+    def offer(message: dict[str, Any]) -> None:
+        if queue.full():
+            overflow.set()  # caught up from the outbox below
+        else:
+            queue.put_nowait(message)
 
     def on_event(message: dict[str, Any]) -> None:
         if event_visible(principal, message):
-            loop.call_soon_threadsafe(_offer, queue, message)
+            loop.call_soon_threadsafe(offer, message)
 
-    unsubscribe = bus.subscribe(on_event)
+    unsubscribe = bus.subscribe(on_event)  # before reading the outbox: nothing falls in between
+
+    def missed(since: int) -> tuple[list[dict[str, Any]], bool]:
+        with database.session() as db:
+            return service.events_after(db, principal=principal, after=since, limit=settings.sse_replay_limit)
 
     async def body() -> AsyncIterator[bytes]:
         sent = 0
+        seen: OrderedDict[int, None] = OrderedDict()
+        high = after or 0
+
+        def fresh(message: dict[str, Any]) -> bool:
+            nonlocal high
+            if message["id"] in seen:
+                return False
+            seen[message["id"]] = None
+            if len(seen) > SEEN_IDS:
+                seen.popitem(last=False)
+            high = max(high, message["id"])
+            return True
+
+        async def catch_up(since: int) -> AsyncIterator[bytes]:
+            nonlocal sent
+            replay, truncated = await run_in_threadpool(missed, since)
+            if truncated:
+                limit = settings.sse_replay_limit  # older missed events were left out: say so
+                yield f"event: gap\ndata: 错过的事件超过 {limit} 条，只补发了最近的 {limit} 条，请刷新页面\n\n".encode()
+            for message in replay:
+                if (max_events is None or sent < max_events) and fresh(message):
+                    yield _sse(message)
+                    sent += 1
+
         try:
             yield b"retry: 3000\n: connected\n\n"
+            if after is not None:
+                async for chunk in catch_up(after):
+                    yield chunk
             while max_events is None or sent < max_events:
+                if overflow.is_set():  # the browser is slower than the events: read them from the outbox
+                    overflow.clear()
+                    async for chunk in catch_up(high):
+                        yield chunk
+                    continue
                 try:
                     message = await asyncio.wait_for(queue.get(), timeout=heartbeat)
                 except TimeoutError:
@@ -324,19 +397,14 @@ async def stream(request: Request, principal: Me,
                         break
                     yield b": ping\n\n"
                     continue
-                data = json.dumps(message, ensure_ascii=False)
-                yield f"id: {message['id']}\nevent: {message['type']}\ndata: {data}\n\n".encode()
-                sent += 1
+                if fresh(message):
+                    yield _sse(message)
+                    sent += 1
         finally:
             unsubscribe()
 
     return StreamingResponse(body(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-
-
-def _offer(queue: asyncio.Queue[dict[str, Any]], message: dict[str, Any]) -> None:
-    if not queue.full():
-        queue.put_nowait(message)
 
 
 # --- operations ---------------------------------------------------------------------------------

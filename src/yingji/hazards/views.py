@@ -14,6 +14,7 @@ from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.timeutil import local_now
 from yingji.core.xlsx import XLSX, xlsx_response
 from yingji.core.auth import Principal, get_db, requires
+from yingji.core.caching import cached_json
 from yingji.core.db import utcnow
 from yingji.core.errors import NotFound
 from yingji.hazards import actions, service
@@ -54,8 +55,9 @@ AttachmentId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="附�
 
 
 @router.get("", response_model=Page[HazardOut], summary="隐患列表（状态、分级、逾期、督办、行业、区划筛选；可排序）")
-def list_hazards(principal: Reader, db: Db, query: Annotated[HazardQuery, Query()]) -> Any:
-    return service.list_hazards(db, principal=principal, query=query)
+def list_hazards(request: Request, principal: Reader, db: Db, query: Annotated[HazardQuery, Query()]) -> Any:
+    return cached_json(request, db, principal, Page[HazardOut],  # ETag/304 + server-side cache
+                       lambda: service.list_hazards(db, principal=principal, query=query))
 
 
 @router.post("", response_model=HazardOut, status_code=201, summary="上报隐患")

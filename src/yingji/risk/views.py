@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, read_upload
 from yingji.core.auth import Principal, get_db, requires
+from yingji.core.caching import cached_json
 from yingji.core.divisions import Division
 from yingji.core.schemas import ImportResult
 from yingji.core.xlsx import xlsx_response
@@ -179,13 +180,17 @@ def risk_card(db: Session, principal: Principal, source_id: int) -> dict[str, An
 # --- map and statistics ---------------------------------------------------------------------------
 
 @router.get("/map", response_model=RiskMapOut, summary="城市安全风险一张图（按区县/乡镇分级计数 + 风险点）")
-def risk_map(db: Db, principal: Reader, query: Annotated[MapQuery, Query()]) -> RiskMapOut:
-    filters = query.model_dump(exclude={"bbox"})
-    data = service.risk_map(db, principal=principal, bbox=query.bbox, **filters)
-    return RiskMapOut(levels=_levels(), **data)
+def risk_map(request: Request, db: Db, principal: Reader, query: Annotated[MapQuery, Query()]) -> Any:
+    def build() -> RiskMapOut:
+        data = service.risk_map(db, principal=principal, bbox=query.bbox, **query.model_dump(exclude={"bbox"}))
+        return RiskMapOut(levels=_levels(), **data)
+
+    return cached_json(request, db, principal, RiskMapOut, build)  # ETag/304 + server-side cache
 
 
 @router.get("/stats", response_model=RiskStatsOut, summary="风险统计（等级 × 类别 / 行业 / 区县）")
-def risk_stats(db: Db, principal: Reader, query: Annotated[SourceFilters, Query()]) -> RiskStatsOut:
-    data = service.risk_stats(db, principal=principal, **query.model_dump())
-    return RiskStatsOut(levels=_levels(), **data)
+def risk_stats(request: Request, db: Db, principal: Reader, query: Annotated[SourceFilters, Query()]) -> Any:
+    def build() -> RiskStatsOut:
+        return RiskStatsOut(levels=_levels(), **service.risk_stats(db, principal=principal, **query.model_dump()))
+
+    return cached_json(request, db, principal, RiskStatsOut, build)
