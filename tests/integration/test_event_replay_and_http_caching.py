@@ -23,9 +23,12 @@ def _report(client, unit_id: int, title: str) -> dict:  # type: ignore[no-untype
 
 
 def _last_id(database) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from yingji.core.events import OutboxEvent
+
     with database.session() as s:
-        events = service.recent_events(s, principal=system_principal(), limit=1)
-    return events[0].id if events else 0
+        return s.scalar(select(func.max(OutboxEvent.id))) or 0
 
 
 def _read_stream(live_url: str, token: str, n: int, *, params: dict | None = None,
@@ -60,7 +63,7 @@ def test_enterprise_user_sees_own_unit_events_in_the_list(database, client_for, 
     _report(county, other, "别家隐患")
     _, token = make_user("enterprise_manager", "350102", unit_id=mine)
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as manager:
-        items = manager.get("/api/v1/events", params={"limit": 200}).json()["items"]
+        items = manager.get("/api/v1/events", params={"page_size": 200}).json()["items"]
     assert items and {e["unit_id"] for e in items} == {mine}
     assert "本单位隐患" in " ".join(e["summary"] for e in items)
 

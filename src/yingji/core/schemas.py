@@ -178,6 +178,14 @@ class UserQuery(ListQuery):
     active: bool | None = None
 
 
+class EventQuery(ListQuery):
+    page_size: int = Field(20, ge=1, le=200, description="每页条数（最多 200）")
+    division: DivisionFilter = None
+    type: Annotated[str | None, Field(max_length=64, pattern=r"^[a-z_][a-z0-9_.]*$",
+                                      description="事件类型；以 . 结尾表示前缀，如 hazard.")] = None
+    since: Annotated[QueryTime | None, Field(description="时间起（含）")] = None
+
+
 class AuditQuery(ListQuery):
     division: DivisionFilter = None
     entity_type: Annotated[str | None, Field(max_length=64)] = None

@@ -12,7 +12,7 @@ from yingji.core.auth import Principal, User
 from yingji.core.divisions import Dataset, Division
 from yingji.core.events import OutboxEvent
 from yingji.core.listing import ListSpec, before, contains, eq, since, within_division
-from yingji.core.schemas import AuditQuery, DivisionQuery, UserQuery
+from yingji.core.schemas import AuditQuery, DivisionQuery, EventQuery, UserQuery
 from yingji.core.scope import get_scoped, scoped, within
 
 DIVISIONS = ListSpec(
@@ -78,12 +78,18 @@ def list_datasets(db: Session) -> list[Dataset]:
     return list(db.execute(select(Dataset).order_by(Dataset.synthetic, Dataset.key)).scalars())
 
 
-def recent_events(db: Session, *, principal: Principal, limit: int = 20,
-                  division: str | None = None) -> list[OutboxEvent]:
-    stmt = scoped(principal, OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
-    if division:
-        stmt = stmt.where(within(OutboxEvent.division_code, division))
-    return list(db.execute(stmt).scalars())
+def _event_type(value: str) -> Any:
+    return OutboxEvent.type.startswith(value, autoescape=True) if value.endswith(".") else OutboxEvent.type == value
+
+
+EVENTS = ListSpec(
+    model=OutboxEvent, query=EventQuery,  # scope and unit (enterprise users) applied by the spec, in SQL
+    filters={"division": within_division(OutboxEvent.division_code), "type": _event_type,
+             "since": since(OutboxEvent.occurred_at)},
+    sorts={"id": OutboxEvent.id, "occurred_at": OutboxEvent.occurred_at},
+    labels={"id": "序号", "occurred_at": "时间"},
+    default_sort=("-id",),
+)
 
 
 def events_after(db: Session, *, principal: Principal, after: int,

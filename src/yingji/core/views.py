@@ -35,6 +35,7 @@ from yingji.core.schemas import (
     AuditOut,
     AuditQuery,
     DivisionQuery,
+    EventQuery,
     UserQuery,
     AuditVerifyOut,
     DatasetOut,
@@ -285,7 +286,7 @@ events_router = APIRouter(prefix="/api/v1/events", tags=["事件流"], responses
 
 
 def event_visible(principal: Principal, message: dict[str, Any]) -> bool:
-    """The live stream's filter; :func:`service.recent_events` applies the same one in SQL."""
+    """The live stream's filter; the event list (:data:`service.EVENTS`) applies the same one in SQL."""
     if not in_scope(principal.scope_code, message.get("division_code")):
         return False
     if principal.unit_id is not None:
@@ -294,11 +295,9 @@ def event_visible(principal: Principal, message: dict[str, Any]) -> bool:
     return True
 
 
-@events_router.get("", response_model=Page[EventOut], summary="最近的事件")
-def recent(principal: Me, db: Db, limit: Annotated[int, Query(ge=1, le=200)] = 20,
-           division: DivisionCodeQ = None) -> dict[str, Any]:
-    items = [e.to_message() for e in service.recent_events(db, principal=principal, limit=limit, division=division)]
-    return {"items": items, "total": len(items), "page": 1, "page_size": limit}
+@events_router.get("", response_model=Page[EventOut], summary="事件记录（最近的在前；按区划、类型、时间筛选）")
+def recent(principal: Me, db: Db, query: Annotated[EventQuery, Query()]) -> dict[str, Any]:
+    return service.EVENTS.page(db, principal, query, out=lambda rows: [e.to_message() for e in rows])
 
 
 SEEN_IDS = 5000  # ids remembered per stream to drop repeats (replay overlap, at-least-once delivery)

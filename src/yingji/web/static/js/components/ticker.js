@@ -148,7 +148,7 @@ export function initTicker() {
       if (!panel.hidden && !panel.contains(e.target)) { panel.hidden = true; more.setAttribute('aria-expanded', 'false'); }
     });
   }
-  api('/events', { query: { limit: 20 } })
+  api('/events', { query: { page_size: 20 } })
     .then((data) => {
       const items = (data && data.items) || [];
       add(items, false);
