@@ -7,5 +7,7 @@ for b in bench/bench_*.py; do
   echo "== $b"
   python "$b" "$@"
 done
+echo "== bench/ux_home.py"
+python bench/ux_home.py "$@"
 echo "== bench/load.sh"
 bash bench/load.sh "$@"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -40,7 +41,7 @@ def domain_routers() -> list:  # type: ignore[type-arg]
     """Every API router of the platform, core first, then each domain's."""
     from yingji.core import views as core
 
-    routers = [core.auth_router, core.divisions_router, core.users_router, core.audit_router,
+    routers = [core.auth_router, core.divisions_router, core.users_router, core.home_router, core.audit_router,
                core.events_router, core.ops_router]
     routers += [views.router for views in domain_modules("views")]
     return routers
@@ -91,7 +92,44 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_size, compresslevel=6,
                        exclude_content_types=COMPRESSED_TYPES)
     _mount_web(app, settings)
+    _install_html_errors(app)
     return app
+
+
+HTML_ERROR_EXEMPT = ("/api/", "/static/", "/vendor/", "/openapi.json", "/metrics", "/healthz")
+
+
+def _install_html_errors(app: FastAPI) -> None:
+    """An unknown page asked for by a browser answers the Chinese 404 page (with the platform's header
+    when signed in); API clients and assets keep the JSON error format."""
+    from fastapi import Request
+    from fastapi.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from yingji.core.api import http_error_json
+
+    def page(request: Request) -> Any:
+        from yingji.core.auth import optional_principal
+        from yingji.core.errors import YingjiError
+        from yingji.web.pages import error_page
+
+        db = request.app.state.database.session()
+        try:
+            try:
+                principal = optional_principal(request, db)
+            except YingjiError:
+                principal = None
+            return error_page(request, principal, "您要打开的页面不存在，可能是地址有误或页面已移动。", status=404)
+        finally:
+            db.close()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
+        path = request.url.path
+        if exc.status_code == 404 and request.method in ("GET", "HEAD") and not path.startswith(HTML_ERROR_EXEMPT) \
+                and "text/html" in request.headers.get("accept", ""):
+            return await run_in_threadpool(page, request)
+        return http_error_json(exc)
 
 
 def _mount_web(app: FastAPI, settings: Settings) -> None:

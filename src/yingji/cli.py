@@ -22,11 +22,13 @@ demo_app = typer.Typer(help="演示数据（福州示例城市）", no_args_is_h
 user_app = typer.Typer(help="用户管理", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 divisions_app = typer.Typer(help="行政区划", no_args_is_help=True)
+basemap_app = typer.Typer(help="离线底图（道路）", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(divisions_app, name="divisions")
+app.add_typer(basemap_app, name="basemap")
 
 console = Console()
 import yingji.models  # noqa: E402, F401  (complete metadata: every command may touch any table)
@@ -283,6 +285,29 @@ def divisions_import(
     console.print(f"有效 {imported} 行，错误 {len(errors)} 行，{state}。")
     if errors and not committed:
         raise typer.Exit(code=1)
+
+
+@basemap_app.command("roads")
+def basemap_roads(
+    source: Annotated[Path, typer.Argument(exists=True, file_okay=False,
+                                           help="道路网目录：nodes.csv[.gz]（node_id, lon, lat，WGS84）与 "
+                                                "edges.csv[.gz]（from_node, to_node, highway_inferred）")],
+    out: Annotated[Path | None, typer.Option(help="输出文件（默认 <参考数据>/basemap/roads.geojson）")] = None,
+    tolerance: Annotated[float, typer.Option(help="化简容差（米）", min=0, max=50)] = 3.0,
+) -> None:
+    """由道路网生成离线底图的道路图层（合并、化简、抽稀；结果可重复）。"""
+    import time
+
+    from yingji.core.basemap import build_road_layer, dump
+
+    target = out or get_settings().reference_data / "basemap" / "roads.geojson"
+    started = time.perf_counter()
+    layer, stats = build_road_layer(source, tolerance_m=tolerance)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(dump(layer))
+    console.print(f"[green]已生成 {target}[/green]：输入 {stats.edges_in} 条有向路段 → {stats.segments} 条路段 → "
+                  f"{stats.lines} 条折线、{stats.vertices} 个顶点；{stats.bytes / 1024:.0f} KB"
+                  f"（gzip {stats.gzip_bytes / 1024:.0f} KB），用时 {time.perf_counter() - started:.1f} 秒")
 
 
 # every package's own commands (``yingji <package> …``), e.g. ``yingji hazards escalate``

@@ -42,7 +42,8 @@ def test_officer_assesses_source_to_major_and_map_marker_turns_red(
     page.fill("#unit-form [name=name]", "E2E 测试化工有限公司" + credit[-4:])
     page.fill("#unit-form [name=credit_code]", credit)
     page.select_option("#unit-form [name=industry]", "hazchem")
-    page.fill("#unit-form [name=division_code]", "350102001")
+    page.wait_for_function("() => document.querySelectorAll('#unit-division option').length > 1")
+    page.select_option("#unit-form [name=division_code]", "350102001")  # the township by name
     page.fill("#unit-form [name=lon]", "119.3020")
     page.fill("#unit-form [name=lat]", "26.0850")
     page.click("#unit-submit")

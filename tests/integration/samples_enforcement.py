@@ -10,6 +10,9 @@ from yingji.core.auth import system_principal
 from yingji.core.db import Database
 
 COUNTY_A = "350102"
+# the sample plan is township A's: a county's plan is (by design) visible to its townships' officers —
+# their part of it — and the walk's township officer (350102002) lies in county A
+TOWNSHIP_A = "350102001"
 
 
 def _plan(db: Database, ctx: dict[str, Any]) -> int:
@@ -23,10 +26,10 @@ def _plan(db: Database, ctx: dict[str, Any]) -> int:
         _unit(db, ctx)
         with db.session() as s:
             plan = s.scalar(select(InspectionPlan).where(InspectionPlan.year == 2031,
-                                                         InspectionPlan.division_code == COUNTY_A))
+                                                         InspectionPlan.division_code == TOWNSHIP_A))
             if plan is None:
                 plan = actions.generate_plan(s, system_principal(), PlanGenerateIn(
-                    year=2031, division_code=COUNTY_A))
+                    year=2031, division_code=TOWNSHIP_A))
             ctx["plan_id"] = plan.id
             ctx["item_id"] = s.scalar(select(PlannedInspection.id).where(PlannedInspection.plan_id == plan.id)
                                       .order_by(PlannedInspection.id).limit(1))

@@ -50,6 +50,7 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/v1/users"): lambda ctx: {"username": "walk_new_user", "display_name": "越权", "role": "leader",
                                             "scope_code": TOWNSHIP_A, "password": "0123456789ab"},
     ("PATCH", "/api/v1/users/{user_id}"): lambda ctx: {"display_name": "越权修改"},
+    ("DELETE", "/api/v1/users/{user_id}"): lambda ctx: None,
     ("POST", "/api/v1/users/{user_id}/tokens"): lambda ctx: {"name": "越权令牌"},
     ("DELETE", "/api/v1/users/{user_id}/tokens/{token_id}"): lambda ctx: None,
     ("POST", "/api/v1/divisions/import"): lambda ctx: {

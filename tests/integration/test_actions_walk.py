@@ -232,6 +232,8 @@ def _samples(tmp_path: Any) -> dict[str, Sample]:
         "yingji.core.actions.create_token": lambda s, ctx: with_user(
             lambda uid: core_actions.create_token(s, s_, uid, "巡检"))(s, ctx),
         "yingji.core.actions.revoke_token": revoke,
+        "yingji.core.actions.delete_user": lambda s, ctx: with_user(  # a user who never acted
+            lambda uid: core_actions.delete_user(s, s_, uid))(s, ctx),
         # a village below the sample township (importing a township would mark it real for other tests)
         "yingji.core.actions.import_divisions": lambda s, ctx: lambda: core_actions.import_divisions(
             s, s_, f"code,name,population\n{TOWN}{next(_n) % 1000:03d},巡检村,{300 + next(_n)}\n".encode(), "p.csv"),

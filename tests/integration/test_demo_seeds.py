@@ -65,3 +65,13 @@ def test_demo_seeds_load_once_in_dependency_order(tmp_path, reference_data):
         assert ent.role == "enterprise_manager" and unit.division_code.startswith("350102")
     assert "ent_demo" in (tmp_path / "demo-users.txt").read_text()
     database.dispose()
+
+
+def test_loading_the_same_reference_data_again_changes_and_audits_nothing(database, reference_data):
+    """`yingji demo load` twice: the second run of the divisions step must be a no-op (it used to
+    rewrite every dataset's load time without an audit record, which the write guard refuses)."""
+    with database.session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditRecord))
+        summary = load_reference(s, system_principal(), *reference_data)
+        after = s.scalar(select(func.count()).select_from(AuditRecord))
+    assert (summary.created, summary.updated) == (0, 0) and after == before

@@ -83,7 +83,7 @@ def test_stream_replays_missed_events_then_goes_on_live_without_duplicates(live_
                        on_connected=lambda: _report(county, unit, "重连之后"))
     messages = [json.loads(d) for _, d in got]
     assert [m["payload"]["hazard_id"] for m in messages[:3]] == missed
-    assert messages[3]["summary"].endswith("重连之后（general）")
+    assert messages[3]["summary"].endswith("上报一般事故隐患：重连之后")  # the tier by its name
     assert len({m["id"] for m in messages}) == 4 and all(m["division_code"].startswith("350102") for m in messages)
 
 
@@ -258,7 +258,7 @@ def test_a_browser_on_one_worker_gets_events_written_through_another(database, m
         with TestClient(app_a, headers={"Authorization": f"Bearer {writer}"}) as worker_a:
             got = _read_stream(f"http://127.0.0.1:{sock.getsockname()[1]}", token, 1,
                                on_connected=lambda: _report(worker_a, unit, "经由另一进程"))
-        assert json.loads(got[0][1])["summary"].endswith("经由另一进程（general）")
+        assert json.loads(got[0][1])["summary"].endswith("上报一般事故隐患：经由另一进程")
     finally:
         server.should_exit = True
         thread.join(timeout=15)

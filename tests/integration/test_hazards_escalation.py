@@ -30,7 +30,8 @@ def _state(database, hid):
         h = s.get(Hazard, hid)
         listings = s.scalar(select(func.count()).select_from(SupervisionListing)
                             .where(SupervisionListing.hazard_id == hid))
-        notes = s.scalar(select(func.count()).select_from(Notification).where(Notification.hazard_id == hid))
+        notes = s.scalar(select(func.count()).select_from(Notification)  # notices (to-dos are counted apart)
+                         .where(Notification.hazard_id == hid, Notification.kind != "todo"))
         return h.overdue, h.supervision_level, listings, notes
 
 
@@ -79,10 +80,10 @@ def test_closed_and_submitted_hazards_do_not_escalate(client_for, database):
     assert _state(database, submitted) == (False, None, 0, 0)
 
 
-def test_escalation_api_is_for_city_users(client_for):
+def test_escalation_api_is_for_city_users(client_for, database):
     county = client_for("county_officer", "350102")
     assert county.post("/api/v1/hazards/escalation/run", json={}).status_code == 403
-    ent = client_for("enterprise_manager", "350102001", unit_id=1)
+    ent = client_for("enterprise_manager", "350102001", unit_id=make_unit(database, "350102001"))
     assert ent.post("/api/v1/hazards/escalation/run", json={}).status_code == 403
     city = client_for("city_duty", "350100")
     assert city.post("/api/v1/hazards/escalation/run", json={}).status_code == 200

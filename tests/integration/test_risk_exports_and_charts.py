@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from tests.integration.test_risk_api import TOWN_A, make_source, make_unit
 
 SOURCE_HEADERS = ("序号", "风险点编号", "风险点名称", "风险大类", "风险小类代码", "风险小类", "行业", "单位ID",
-                  "乡镇（街道）代码", "经度", "纬度", "风险等级", "评估方法", "分值", "管控层级", "演示数据")
-UNIT_HEADERS = ("序号", "单位名称", "统一社会信用代码", "行业代码", "行业", "乡镇（街道）代码", "地址", "经度", "纬度",
+                  "乡镇（街道）代码", "乡镇（街道）", "经度", "纬度", "风险等级", "评估方法", "分值", "管控层级", "演示数据")
+# no English code in a column people read: the industry by name (the units import reads it back by name)
+UNIT_HEADERS = ("序号", "单位名称", "统一社会信用代码", "行业", "乡镇（街道）代码", "乡镇（街道）", "地址", "经度", "纬度",
                 "规模", "标准化等级", "法定代表人", "安全管理负责人", "联系电话", "监管部门", "风险等级", "演示数据")
 
 
@@ -39,19 +40,20 @@ def test_source_export_rows_and_headers_are_exactly_the_registered_data(client_f
     tax = officer.get("/api/v1/risk/taxonomy").json()
     classes = {c["code"]: c["name"] for c in tax}
     subs = {sc["code"]: sc["name"] for c in tax for sc in c["subclasses"]}
+    town = officer.get(f"/api/v1/divisions/{TOWN_A}").json()["name"]
     expected = [(n, s["code"], "'" + s["name"] if s["name"][:1] in "=+-@" else s["name"], classes[s["class_code"]],
-                 s["subclass_code"], subs[s["subclass_code"]], "危险化学品", unit["id"], TOWN_A, s["lon"], s["lat"],
+                 s["subclass_code"], subs[s["subclass_code"]], "危险化学品", unit["id"], TOWN_A, town, s["lon"], s["lat"],
                  s["level_label"] or "未评估", {"lec": "LEC", "ls": "风险矩阵"}.get(s["method"] or ""), s["score"],
                  s["management_tier"] or None, "否") for n, s in enumerate(srcs, start=1)]
     assert [row[0] for row in rows[1:]] == list(range(1, len(rows)))  # 序号 runs 1..n
     rows = [rows[0]] + [row for row in rows[1:] if row[7] == unit["id"]]  # this unit's, in id order
     assert [tuple(row)[1:] for row in rows[1:]] == [e[1:] for e in expected]
     assert rows[1][2] == "液氨储罐 <区> & “罐”" and rows[2][2] == srcs[1]["name"] and rows[3][2] == "'-1+1 未评估"
-    assert (rows[1][11], rows[2][11], rows[3][11]) == ("重大风险", "低风险", "未评估")
-    assert (rows[1][12], rows[2][12], rows[3][12]) == ("LEC", "风险矩阵", None)
+    assert (rows[1][12], rows[2][12], rows[3][12]) == ("重大风险", "低风险", "未评估")
+    assert (rows[1][13], rows[2][13], rows[3][13]) == ("LEC", "风险矩阵", None)
     # level cells keep their colour and bold font, white text on red/blue; the unassessed cell is plain
     mine = [n for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2) if row[7] == unit["id"]]
-    red, blue, none = (ws[f"L{n}"] for n in mine)
+    red, blue, none = (ws[f"M{n}"] for n in mine)
     assert red.fill.fill_type == "solid" and red.fill.fgColor.rgb.endswith("FF0000") and red.font.b
     assert red.font.color.rgb.endswith("FFFFFF") and blue.font.color.rgb.endswith("FFFFFF")
     assert none.fill.fill_type is None
@@ -66,7 +68,8 @@ def test_unit_export_and_register_keep_headers_rows_and_formula_guard(client_for
     rows = list(_sheet(r.content).iter_rows(values_only=True))
     assert rows[0] == UNIT_HEADERS and len(rows) == 2
     u = officer.get(f"/api/v1/units/{unit['id']}").json()
-    assert rows[1] == (1, u["name"], u["credit_code"], "hazchem", "危险化学品", TOWN_A, "'@地址", 119.3, 26.08,
+    town = officer.get(f"/api/v1/divisions/{TOWN_A}").json()["name"]
+    assert rows[1] == (1, u["name"], u["credit_code"], "危险化学品", TOWN_A, town, "'@地址", 119.3, 26.08,
                        u["scale"] or None, u["standardisation_level"] or None, u["legal_person"] or None, "张三",
                        "'+86 591 1234", u["supervising_department"] or None, "重大风险", "否")
     ws = _sheet(officer.get(f"/api/v1/risk/units/{unit['id']}/register.xlsx").content)
@@ -74,7 +77,7 @@ def test_unit_export_and_register_keep_headers_rows_and_formula_guard(client_for
     assert ws.title == "风险管控清单" and rows[0][0] == f"{u['name']} 安全风险管控手册（一册）"
     assert rows[1][:4] == ("统一社会信用代码", u["credit_code"], "单位风险等级", "重大风险")
     assert rows[4][0] == "序号" and rows[4][13] == "责任层级/责任人"
-    assert rows[5][:9] == (1, src["code"], "液氨储罐区", "危险化学品生产企业", TOWN_A, "重大风险", "风险矩阵", "L=4，S=5", 20.0)
+    assert rows[5][:9] == (1, src["code"], "液氨储罐区", "危险化学品生产企业", town, "重大风险", "风险矩阵", "L=4，S=5", 20.0)
 
 
 def test_stats_page_draws_accessible_charts_beside_the_tables(client_for):

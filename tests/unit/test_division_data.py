@@ -99,7 +99,7 @@ def test_real_and_synthetic_records_are_labelled(built, by_level) -> None:
     for r in by_level["township"]:
         assert r.synthetic is True and r.dataset == DATASET_TOWNSHIPS
     ds = {d.key: d for d in datasets}
-    assert ds[DATASET_BOUNDARIES].datum == "GCJ-02 → WGS84 at import"
+    assert ds[DATASET_BOUNDARIES].datum == "GCJ-02（导入时转换为 WGS84）"
     assert ds[DATASET_BOUNDARIES].synthetic is False
     assert ds[DATASET_TOWNSHIPS].synthetic is True
     assert "3501" in ds[DATASET_TOWNSHIPS].method and "Lloyd" in ds[DATASET_TOWNSHIPS].method

@@ -18,7 +18,7 @@ from shapely.geometry import shape
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from yingji.core import audit, events, sessions, throttle
+from yingji.core import audit, events, hooks, permissions, sessions, throttle
 from yingji.core.auth import (
     TOKEN_SCOPES,
     ApiToken,
@@ -35,8 +35,10 @@ from yingji.core.auth import (
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Dataset, Division
 from yingji.core.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.passwords import password_problems
 from yingji.core.schemas import ImportRowError, UserIn, UserPatch
 from yingji.core.scope import division_level, ensure_in_scope, get_scoped, in_scope, visible
+from yingji.core.service import has_acted
 from yingji.core.sessions import SessionPolicy, UserSession
 from yingji.core.throttle import ThrottlePolicy
 
@@ -168,6 +170,13 @@ def _sign_out_everywhere(db: Session, user: User, reason: str, *, revoke_tokens:
     return {"sessions_ended": ended, "tokens_revoked": revoked}
 
 
+def _check_password(password: str, username: str, field: str = "password") -> None:
+    """The password policy (:mod:`yingji.core.passwords`), with the username known."""
+    problems = password_problems(password, username)
+    if problems:
+        raise ValidationFailed(problems[0], field=field, code="weak_password")
+
+
 def change_password(db: Session, actor: Principal, old_password: str, new_password: str) -> None:
     """Change one's own password: every session ends and every API token is revoked (a stolen
     token or cookie must not outlive the password it was obtained with)."""
@@ -175,6 +184,9 @@ def change_password(db: Session, actor: Principal, old_password: str, new_passwo
         user = db.get(User, actor.user_id)
         if user is None or not verify_password(user.password_hash, old_password):
             raise ValidationFailed("原密码不正确", field="old_password")
+        _check_password(new_password, user.username, field="new_password")
+        if new_password == old_password:
+            raise ValidationFailed("新密码不能与原密码相同", field="new_password", code="weak_password")
         user.password_hash = hash_password(new_password)
         counts = _sign_out_everywhere(db, user, "password_changed", revoke_tokens=True)
         audit.record(db, actor, "user.password_changed", "user", user.id, division_code=user.scope_code,
@@ -192,12 +204,34 @@ def _check_scope_division(db: Session, actor: Principal, code: str) -> Division:
     return division
 
 
+# Hook sent when an enterprise manager's account is tied to a unit: the package that owns the units
+# (above the core) checks that the unit exists, lies in the actor's jurisdiction and inside the
+# account's (see core.hooks; yingji/units/handlers.py).
+USER_UNIT_HOOK = "users.unit_assigned"
+
+
+def _refuse_manage(actor: Principal) -> None:
+    if (reason := permissions.manage_refusal(actor)) is not None:
+        raise Forbidden(reason)
+
+
+def _check_unit(db: Session, actor: Principal, role: str, unit_id: int | None, scope_code: str) -> None:
+    """An enterprise manager needs its unit (existing, in scope); other roles have none."""
+    if role != "enterprise_manager":
+        if unit_id is not None:
+            raise ValidationFailed("只有企业安全管理员需要关联生产经营单位", field="unit_id")
+        return
+    if unit_id is None:
+        raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
+    hooks.send(db, actor, USER_UNIT_HOOK, unit_id=unit_id, scope_code=scope_code)
+
+
 def create_user(db: Session, actor: Principal, data: UserIn) -> User:
-    actor.require("users:manage")
+    _refuse_manage(actor)
+    _check_password(data.password, data.username)
     with atomic(db):
         _check_scope_division(db, actor, data.scope_code)
-        if data.role == "enterprise_manager" and data.unit_id is None:
-            raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
+        _check_unit(db, actor, data.role, data.unit_id, data.scope_code)
         existing = db.scalar(select(User).where(User.username == data.username))
         if existing is not None:  # usernames are platform-wide; one outside the actor's scope is not described
             raise Conflict(f"用户名 {data.username} 已存在" if visible(actor, existing)
@@ -215,21 +249,25 @@ def create_user(db: Session, actor: Principal, data: UserIn) -> User:
 
 
 def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -> User:
-    actor.require("users:manage")
+    _refuse_manage(actor)
     with atomic(db):
         user = get_scoped(db, actor, User, user_id, what="用户")
         before = _user_snapshot(user)
         changes = patch.model_dump(exclude_unset=True)
         if "scope_code" in changes and changes["scope_code"] is not None:
             _check_scope_division(db, actor, changes["scope_code"])
-        if user.id == actor.user_id and (changes.get("active") is False or
-                                         changes.get("role", "admin") != "admin"):
-            raise Conflict("不能停用自己或取消自己的管理员角色", field="role")
+        if (reason := permissions.self_change_refusal(
+                actor, user.id, deactivating=changes.get("active") is False, new_role=changes.get("role"))) is not None:
+            raise Conflict(reason, field="active" if changes.get("active") is False else "role")
+        if changes.get("password"):
+            _check_password(changes["password"], user.username)
+        if changes.get("role") not in (None, "enterprise_manager") and "unit_id" not in changes:
+            changes["unit_id"] = None  # no longer an enterprise account: no unit
         for key in ("display_name", "role", "scope_code", "unit_id", "active"):
             if key in changes and (changes[key] is not None or key == "unit_id"):
                 setattr(user, key, changes[key])
-        if user.role == "enterprise_manager" and user.unit_id is None:
-            raise ValidationFailed("企业安全管理员必须关联一个生产经营单位", field="unit_id")
+        if {"role", "unit_id", "scope_code"} & set(changes):
+            _check_unit(db, actor, user.role, user.unit_id, user.scope_code)
         if changes.get("password"):
             user.password_hash = hash_password(changes["password"])
         signed_out: dict[str, int] = {}
@@ -248,6 +286,28 @@ def update_user(db: Session, actor: Principal, user_id: int, patch: UserPatch) -
                     summary=f"修改用户 {user.display_name}（{user.role_label}）",
                     payload={"user_id": user.id, "fields": sorted(k for k in after if after[k] != before[k])})
     return user
+
+
+def delete_user(db: Session, actor: Principal, user_id: int) -> dict[str, Any]:
+    """Remove an account that never acted (a test account, a typing error); any other is deactivated
+    instead (:func:`yingji.core.permissions.delete_refusal`). Its API tokens go with it."""
+    _refuse_manage(actor)
+    with atomic(db):
+        user = get_scoped(db, actor, User, user_id, what="用户")
+        if (reason := permissions.delete_refusal(actor, user, has_acted=has_acted(db, user.id))) is not None:
+            raise Conflict(reason, field="user_id", code="user_has_acted")
+        before = _user_snapshot(user)
+        tokens = db.execute(select(ApiToken).where(ApiToken.user_id == user.id)).scalars().all()
+        for token in tokens:
+            db.delete(token)
+        db.execute(sessions.UserSession.__table__.delete().where(sessions.UserSession.user_id == user.id))
+        db.delete(user)
+        db.flush()
+        audit.record(db, actor, "user.deleted", "user", user_id, division_code=before["scope_code"],
+                     before=before | {"tokens": len(tokens)})
+        events.emit(db, "user.deleted", division_code=before["scope_code"], actor=actor.username,
+                    summary=f"删除用户 {before['display_name']}（从未操作过的账号）", payload={"user_id": user_id})
+    return before | {"id": user_id}
 
 
 def create_token(db: Session, actor: Principal, user_id: int, name: str, *, scope: str = "read",
@@ -296,7 +356,7 @@ def revoke_token(db: Session, actor: Principal, user_id: int, token_id: int) -> 
 
 def _token_owner(db: Session, actor: Principal, user_id: int) -> User:
     if user_id != actor.user_id:
-        actor.require("users:manage")
+        _refuse_manage(actor)
     return get_scoped(db, actor, User, user_id, what="用户")
 
 
@@ -309,6 +369,9 @@ def ensure_admin(db: Session, *, password: str | None, scope_code: str) -> str |
     generated = None
     if not password:
         generated = password = secrets.token_urlsafe(12)
+    elif problems := password_problems(password, "admin"):
+        raise ValidationFailed(f"YINGJI_ADMIN_PASSWORD 不符合密码要求：{problems[0]}", field="password",
+                               code="weak_password")
     actor = _system(scope_code)
     with atomic(db):
         user = User(username="admin", display_name="系统管理员", role="admin", scope_code=scope_code,
@@ -367,12 +430,23 @@ def load_reference(db: Session, actor: Principal, divisions: Sequence[Any], data
         counts: dict[str, int] = {}
         for rec in divisions:
             counts[rec.dataset] = counts.get(rec.dataset, 0) + 1
-        for ds in datasets:
-            row = db.get(Dataset, ds.key) or Dataset(key=ds.key)
-            row.name, row.source, row.licence, row.datum = ds.name, ds.source, ds.licence, ds.datum
-            row.synthetic, row.method = ds.synthetic, ds.method
-            row.record_count, row.loaded_at = counts.get(ds.key, 0), utcnow()
-            db.add(row)
+        datasets_changed = 0
+        for ds in datasets:  # provenance rows: rewritten (and audited) only when they changed
+            row = db.get(Dataset, ds.key)
+            values = {"name": ds.name, "source": ds.source, "licence": ds.licence, "datum": ds.datum,
+                      "synthetic": ds.synthetic, "method": ds.method, "record_count": counts.get(ds.key, 0)}
+            before = {k: getattr(row, k) for k in values} if row is not None else None
+            if before == values:
+                continue
+            if row is None:
+                row = Dataset(key=ds.key)
+                db.add(row)
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.loaded_at = utcnow()
+            audit.record(db, actor, "dataset.loaded", "dataset", ds.key, division_code=actor.scope_code,
+                         before=before, after=values)
+            datasets_changed += 1
         db.flush()
         for rec in sorted(divisions, key=lambda r: len(r.code) if r.level != "province" else 0):
             fields = {"name": rec.name, "level": rec.level, "parent_code": rec.parent_code,
@@ -401,7 +475,7 @@ def load_reference(db: Session, actor: Principal, divisions: Sequence[Any], data
                     summary.updated += 1
             if progress is not None:
                 progress()
-        if summary.created or summary.updated:
+        if summary.created or summary.updated or datasets_changed:
             events.emit(db, "divisions.loaded", division_code=actor.scope_code, actor=actor.username,
                         summary=f"行政区划数据已载入：新增 {summary.created}，更新 {summary.updated}",
                         payload={"created": summary.created, "updated": summary.updated})

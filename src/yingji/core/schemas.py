@@ -6,10 +6,20 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from yingji.core.auth import ROLES
 from yingji.core.listing import ListQuery
+from yingji.core.passwords import MAX_LENGTH, check_password
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -68,7 +78,9 @@ DivisionCode = Annotated[str, StringConstraints(pattern=r"^(\d{6}|\d{9}|\d{12})$
 RoleKey = Literal["admin", "city_duty", "county_officer", "township_officer", "enterprise_manager",
                   "dispatcher", "leader"]
 assert set(RoleKey.__args__) == set(ROLES)  # type: ignore[attr-defined]
-Password = Annotated[str, StringConstraints(min_length=10, max_length=256), AfterValidator(_clean_multiline)]
+# the password policy (yingji.core.passwords): length, not one repeated character; "not the username"
+# is checked where the username is known (UserIn below, the actions)
+Password = Annotated[str, StringConstraints(max_length=MAX_LENGTH), AfterValidator(check_password)]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{3,64}$")]
 
 
@@ -81,13 +93,13 @@ class Out(BaseModel):
 
 
 class LoginIn(Strict):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(title="用户名")
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(title="密码")
 
 
 class PasswordChangeIn(Strict):
-    old_password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-    new_password: Password
+    old_password: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(title="原密码")
+    new_password: Password = Field(title="新密码", description="至少 10 个字符，不能由同一字符重复组成，不能与用户名相同")
 
 
 class MeOut(BaseModel):
@@ -197,21 +209,27 @@ class AuditQuery(ListQuery):
 
 
 class UserIn(Strict):
-    username: Username
-    display_name: ShortText
-    role: RoleKey
-    scope_code: DivisionCode
-    unit_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
-    password: Password
+    username: Username = Field(title="用户名", description="3–64 位字母、数字、_ . -")
+    display_name: ShortText = Field(title="姓名")
+    role: RoleKey = Field(title="角色")
+    scope_code: DivisionCode = Field(title="管辖范围", description="行政区划代码（市、区县或乡镇）")
+    unit_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        default=None, title="所属单位", description="企业安全管理员必填：其生产经营单位")
+    password: Password = Field(title="初始密码", description="至少 10 个字符，不能由同一字符重复组成，不能与用户名相同")
+
+    @field_validator("password")
+    @classmethod
+    def _password_not_username(cls, value: str, info: ValidationInfo) -> str:
+        return check_password(value, info.data.get("username"))
 
 
 class UserPatch(Strict):
-    display_name: ShortText | None = None
-    role: RoleKey | None = None
-    scope_code: DivisionCode | None = None
-    unit_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
-    active: bool | None = None
-    password: Password | None = None
+    display_name: ShortText | None = Field(default=None, title="姓名")
+    role: RoleKey | None = Field(default=None, title="角色")
+    scope_code: DivisionCode | None = Field(default=None, title="管辖范围")
+    unit_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(default=None, title="所属单位")
+    active: bool | None = Field(default=None, title="启用")
+    password: Password | None = Field(default=None, title="新密码", description="管理员重置密码（用户的会话随之结束）")
 
 
 class UserOut(Out):
@@ -224,14 +242,23 @@ class UserOut(Out):
     unit_id: int | None
     active: bool
     created_at: datetime
+    can_delete: bool = Field(default=False, description="从未操作过（审计日志中没有以其为操作人的记录），可以删除；否则只能停用")
+
+
+class DeletedUserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    scope_code: str
 
 
 class TokenIn(Strict):
-    name: ShortText
+    name: ShortText = Field(title="令牌名称")
     scope: Literal["read", "write"] = Field(
-        default="read", description="read：只能查询（GET/HEAD）；write：可读写（不超过所属用户角色的权限）")
+        default="read", title="令牌权限", description="read：只能查询（GET/HEAD）；write：可读写（不超过所属用户角色的权限）")
     expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(
-        default=None, description="有效期（天）；不填则用系统默认值（YINGJI_TOKEN_DEFAULT_DAYS），"
+        default=None, title="有效期（天）", description="有效期（天）；不填则用系统默认值（YINGJI_TOKEN_DEFAULT_DAYS），"
                                   "不能超过 YINGJI_TOKEN_MAX_DAYS")
 
 
@@ -265,6 +292,7 @@ class AuditOut(Out):
     seq: int
     occurred_at: datetime
     actor: str
+    actor_name: str = Field(default="", description="操作人姓名（用户的显示名；系统任务为“系统”等）")
     action: str
     entity_type: str
     entity_id: str

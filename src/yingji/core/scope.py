@@ -165,3 +165,22 @@ def ensure_in_scope(principal: Principal, division_code: str | None, field: str 
 def within(column: Any, code: str) -> Any:
     """SQL condition: ``column`` holds a division inside ``code`` (the ``?division=`` filter)."""
     return prefix_clause(column, scope_prefix(code))
+
+
+def ancestors(code: str) -> list[str]:
+    """The divisions that contain ``code``, nearest first: 350102001 → 350102, 350100, 350000.
+
+    A record placed at a containing division (a city-wide annual plan) concerns a county or township
+    user too — their part of it; listing such a record tells them nothing about other jurisdictions.
+    """
+    validate_code(code)
+    out: list[str] = []
+    if len(code) == 12:
+        out.append(code[:9])
+    if len(code) >= 9:
+        out.append(code[:6])
+    six = code[:6]
+    for parent in (six[:4] + "00", six[:2] + "0000"):
+        if parent != six and parent not in out:
+            out.append(parent)
+    return out

@@ -47,6 +47,44 @@ AUDIT = ListSpec(
 )
 
 
+#: who acted when no user did: the platform's own jobs (names of system principals)
+SYSTEM_ACTORS = {"system": "系统", "cli": "命令行", "demo": "演示数据", "anonymous": "匿名", "": "系统"}
+
+
+def display_names(db: Session, usernames: Any) -> dict[str, str]:
+    """``{username: display name}`` for the usernames records keep (actors, reporters, uploaders), so
+    pages show people by name; system principals by what they are, unknown ones as they are."""
+    wanted = {u for u in usernames if isinstance(u, str)}
+    names = {u: SYSTEM_ACTORS[u] for u in wanted if u in SYSTEM_ACTORS}
+    rest = sorted(wanted - set(names))
+    for i in range(0, len(rest), 500):
+        names.update(db.execute(select(User.username, User.display_name).where(User.username.in_(rest[i:i + 500]))).all())
+    return {u: names.get(u, u) for u in wanted}
+
+
+def division_names(db: Session, codes: Any = None) -> dict[str, str]:
+    """``{code: name}`` of the given divisions (default: all of them — a few hundred rows) for exports
+    and pages that show divisions by name."""
+    stmt = select(Division.code, Division.name)
+    if codes is not None:
+        stmt = stmt.where(Division.code.in_(sorted(set(codes))))
+    return dict(db.execute(stmt).all())  # type: ignore[arg-type]
+
+
+def has_acted(db: Session, user_id: int) -> bool:
+    """Whether any audit record names the user as the actor (a sign-in counts)."""
+    return db.scalar(select(AuditRecord.seq).where(AuditRecord.actor_id == user_id).limit(1)) is not None
+
+
+def users_out(db: Session, users: list[User]) -> list[Any]:
+    """Users as response models, each saying whether it may be deleted (never acted)."""
+    from yingji.core.schemas import UserOut
+
+    ids = [u.id for u in users]
+    acted = set(db.scalars(select(AuditRecord.actor_id).where(AuditRecord.actor_id.in_(ids)).distinct())) if ids else set()
+    return [UserOut.model_validate(u).model_copy(update={"can_delete": u.id not in acted}) for u in users]
+
+
 def get_division(db: Session, *, principal: Principal, code: str) -> Division:
     return get_scoped(db, principal, Division, code, what="行政区划")
 

@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from yingji.config import parse_networks
 from yingji.core import actions, service, sessions
 from yingji.core.api import ERROR_RESPONSES, ErrorResponse, Page
 from yingji.core.audit import verify_chain
@@ -29,18 +30,19 @@ from yingji.core.auth import (
     requires,
     session_policy,
 )
-from yingji.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from yingji.core.caching import cached_json
+from yingji.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from yingji.core.home import HomeOut
 from yingji.core.schemas import (
     AuditOut,
     AuditQuery,
-    DivisionQuery,
     EventQuery,
-    UserQuery,
     AuditVerifyOut,
     DatasetOut,
+    DeletedUserOut,
     DivisionImportResult,
     DivisionOut,
+    DivisionQuery,
     EventOut,
     HealthOut,
     LoginIn,
@@ -54,9 +56,9 @@ from yingji.core.schemas import (
     UserIn,
     UserOut,
     UserPatch,
+    UserQuery,
 )
 from yingji.core.scope import in_scope
-from yingji.config import parse_networks
 from yingji.core.security import address_in, client_address
 
 log = logging.getLogger(__name__)
@@ -217,9 +219,9 @@ def roles(principal: Me) -> dict[str, Any]:
     return {"items": items, "total": len(items), "page": 1, "page_size": len(items)}
 
 
-@users_router.get("/users", response_model=Page[UserOut], summary="用户列表")
+@users_router.get("/users", response_model=Page[UserOut], summary="用户列表（can_delete：从未操作过、可以删除）")
 def list_users(principal: UserAdmin, db: Db, query: Annotated[UserQuery, Query()]) -> dict[str, Any]:
-    return service.USERS.page(db, principal, query)
+    return service.USERS.page(db, principal, query, out=lambda rows: service.users_out(db, rows))
 
 
 @users_router.post("/users", response_model=UserOut, status_code=201, summary="新增用户")
@@ -232,12 +234,18 @@ def get_user(user_id: IdPath, principal: UserAdmin, db: Db) -> Any:
     from yingji.core.auth import User
     from yingji.core.scope import get_scoped
 
-    return get_scoped(db, principal, User, user_id, what="用户")
+    return service.users_out(db, [get_scoped(db, principal, User, user_id, what="用户")])[0]
 
 
 @users_router.patch("/users/{user_id}", response_model=UserOut, summary="修改用户（角色、辖区、停用、重置密码）")
 def update_user(user_id: IdPath, body: UserPatch, principal: UserAdmin, db: Db) -> Any:
-    return actions.update_user(db, principal, user_id, body)
+    return service.users_out(db, [actions.update_user(db, principal, user_id, body)])[0]
+
+
+@users_router.delete("/users/{user_id}", response_model=DeletedUserOut,
+                     summary="删除用户（仅限从未操作过的账号，否则 409：请停用）")
+def delete_user(user_id: IdPath, principal: UserAdmin, db: Db) -> Any:
+    return actions.delete_user(db, principal, user_id)
 
 
 @users_router.get("/users/{user_id}/tokens", response_model=list[TokenOut], summary="用户的 API 令牌")
@@ -264,6 +272,53 @@ def revoke_token(user_id: IdPath, token_id: IdPath, principal: Me, db: Db) -> An
     return actions.revoke_token(db, principal, user_id, token_id)
 
 
+# --- home page, labels ---------------------------------------------------------------------------
+
+home_router = APIRouter(prefix="/api/v1", tags=["首页与代码表"], responses=ERROR_RESPONSES)
+
+
+@home_router.get("/home", response_model=HomeOut,
+                 summary="首页：需要关注的事项（各业务模块提供的卡片，按区县计数，链接到筛选后的列表）")
+def home(request: Request, principal: Me, db: Db, division: DivisionCodeQ = None) -> Any:
+    from yingji.core.home import home_cards
+    from yingji.core.timeutil import local_now
+
+    # "due within 7 days", "today": the answer also moves with the clock (10-minute steps)
+    return cached_json(request, db, principal, HomeOut, lambda: home_cards(db, principal, division),
+                       vary_on=local_now().strftime("%Y%m%d%H%M")[:-1])
+
+
+@home_router.get("/labels", response_model=dict[str, dict[str, str]],
+                 summary="代码表：各类代码的中文名称（角色、权限、审计操作、事件类型、行业、状态、等级……）")
+def labels(principal: Me) -> Any:
+    from yingji.core.labels import all_labels
+
+    return all_labels()
+
+
+_BASEMAP: dict[str, tuple[float, bytes, str]] = {}  # path -> (mtime, bytes, etag)
+
+
+@home_router.get("/basemap/roads", summary="离线底图：中心城区道路（GeoJSON，WGS84，已抽稀；© OpenStreetMap 贡献者，ODbL）",
+                 response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+def basemap_roads(request: Request, principal: Me) -> Response:
+    from yingji.core.basemap import etag_of
+
+    path = request.app.state.settings.reference_data / "basemap" / "roads.geojson"
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise NotFound("本城市未提供道路底图（可用 yingji basemap roads 生成）") from None
+    cached = _BASEMAP.get(str(path))
+    if cached is None or cached[0] != mtime:
+        data = path.read_bytes()
+        cached = _BASEMAP[str(path)] = (mtime, data, etag_of(data))
+    headers = {"ETag": cached[2], "Cache-Control": "private, max-age=3600"}
+    if request.headers.get("if-none-match") == cached[2]:
+        return Response(status_code=304, headers=headers)
+    return Response(cached[1], media_type="application/geo+json", headers=headers)
+
+
 # --- audit --------------------------------------------------------------------------------------
 
 audit_router = APIRouter(prefix="/api/v1/audit", tags=["审计"], responses=ERROR_RESPONSES)
@@ -272,7 +327,11 @@ audit_router = APIRouter(prefix="/api/v1/audit", tags=["审计"], responses=ERRO
 @audit_router.get("", response_model=Page[AuditOut], summary="审计日志（辖区内）")
 def list_audit(principal: Annotated[Principal, Depends(requires("audit:read"))], db: Db,
                query: Annotated[AuditQuery, Query()]) -> dict[str, Any]:
-    return service.AUDIT.page(db, principal, query)
+    def out(rows: list[Any]) -> list[AuditOut]:
+        names = service.display_names(db, {r.actor for r in rows})
+        return [AuditOut.model_validate(r).model_copy(update={"actor_name": names.get(r.actor, r.actor)}) for r in rows]
+
+    return service.AUDIT.page(db, principal, query, out=out)
 
 
 @audit_router.get("/verify", response_model=AuditVerifyOut, summary="校验审计哈希链（全量）")

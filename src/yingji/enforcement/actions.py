@@ -9,8 +9,9 @@ from yingji.core import audit, events
 from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Division
-from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.errors import Conflict, Forbidden, ValidationFailed
 from yingji.core.scope import ensure_in_scope, get_scoped, visible, within
+from yingji.enforcement import permissions
 from yingji.enforcement.catalog import load_inspection_frequencies
 from yingji.enforcement.models import BlacklistEntry, InspectionPlan, Penalty, PlannedInspection
 from yingji.enforcement.planning import annual_plan
@@ -21,6 +22,9 @@ from yingji.risk.grading import LEVEL_KEYS
 from yingji.units.models import Unit
 
 
+def _refuse(reason: str | None, field: str | None = None) -> None:
+    if reason is not None:
+        raise Forbidden(reason, field=field)
 
 
 def _frequencies(raw: dict[str, int] | None) -> dict[str | None, int] | None:
@@ -40,11 +44,9 @@ def _frequencies(raw: dict[str, int] | None) -> dict[str | None, int] | None:
 
 def generate_plan(db: Session, actor: Principal, data: PlanGenerateIn) -> InspectionPlan:
     """年度执法检查计划 of every unit in ``division_code`` from their risk levels (planning.annual_plan)."""
-    actor.require("enforcement:write")
+    _refuse(permissions.plan_refusal(actor), field="division_code")
     with atomic(db):
         ensure_in_scope(actor, data.division_code)
-        if actor.unit_id is not None:
-            raise ValidationFailed("企业用户不能制定执法检查计划", field="division_code")
         if db.get(Division, data.division_code) is None:
             raise ValidationFailed(f"行政区划 {data.division_code} 不存在", field="division_code")
         existing = db.scalar(select(InspectionPlan).where(InspectionPlan.year == data.year,
@@ -88,7 +90,7 @@ def generate_plan(db: Session, actor: Principal, data: PlanGenerateIn) -> Inspec
 
 
 def link_inspection(db: Session, actor: Principal, item_id: int, inspection_id: int) -> PlannedInspection:
-    actor.require("enforcement:write")
+    _refuse(permissions.visit_refusal(actor), field="inspection_id")
     with atomic(db):
         item = get_scoped(db, actor, PlannedInspection, item_id, what="计划检查")
         insp = get_scoped(db, actor, Inspection, inspection_id, what="检查记录")
@@ -113,7 +115,7 @@ def link_inspection(db: Session, actor: Principal, item_id: int, inspection_id: 
 
 
 def record_penalty(db: Session, actor: Principal, data: PenaltyIn) -> Penalty:
-    actor.require("enforcement:write")
+    _refuse(permissions.penalty_refusal(actor))
     with atomic(db):
         unit = get_scoped(db, actor, Unit, data.unit_id, what="生产经营单位")
         existing = db.scalar(select(Penalty).where(Penalty.decision_no == data.decision_no))
@@ -133,7 +135,7 @@ def record_penalty(db: Session, actor: Principal, data: PenaltyIn) -> Penalty:
 
 
 def blacklist_add(db: Session, actor: Principal, data: BlacklistIn) -> BlacklistEntry:
-    actor.require("enforcement:write")
+    _refuse(permissions.blacklist_refusal(actor))
     with atomic(db):
         unit = get_scoped(db, actor, Unit, data.unit_id, what="生产经营单位")
         if db.scalar(select(BlacklistEntry.id).where(BlacklistEntry.unit_id == unit.id,
@@ -151,7 +153,7 @@ def blacklist_add(db: Session, actor: Principal, data: BlacklistIn) -> Blacklist
 
 
 def blacklist_remove(db: Session, actor: Principal, entry_id: int, data: BlacklistRemoveIn) -> BlacklistEntry:
-    actor.require("enforcement:write")
+    _refuse(permissions.blacklist_refusal(actor))
     with atomic(db):
         e = get_scoped(db, actor, BlacklistEntry, entry_id, what="黑名单记录")
         if e.removed_at is not None:

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from yingji.core.auth import Principal, optional_principal
+from yingji.enforcement import permissions
+from yingji.hazards import permissions as hazard_permissions
 from yingji.web.pages import login_redirect
 from yingji.web.templating import add_template_dir, render
 
@@ -22,6 +24,7 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 def enforcement_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
+    flags = permissions.page_flags(principal)
     return render(request, "enforcement.html", principal, active="supervision", title="执法检查",
-                  can_write=principal.can("enforcement:write") and principal.unit_id is None,
-                  can_inspect=principal.can("hazards:write") and principal.unit_id is None)
+                  enf=flags, flags=hazard_permissions.page_flags(principal), can_write=flags["can_plan"],
+                  can_inspect=flags["can_inspect"])

@@ -15,35 +15,36 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class PlanGenerateIn(Strict):
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    division_code: DivisionCode
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    division_code: DivisionCode = Field(title="区划")
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = Field(0, title="随机种子")
     frequencies: dict[str, Annotated[int, Field(ge=0, le=52)]] | None = Field(
-        default=None, description="按风险等级的年度检查次数（major/significant/general/low/unrated）")
-    replace: bool = Field(default=False, description="已有同年度同区划计划时重新生成（已完成的检查须为零）")
+        default=None, title="检查频次", description="按风险等级的年度检查次数（major/significant/general/low/unrated）")
+    replace: bool = Field(default=False, title="重新生成", description="已有同年度同区划计划时重新生成（已完成的检查须为零）")
 
 
 class PlanLinkIn(Strict):
-    inspection_id: Id
+    inspection_id: Id = Field(title="检查记录")
 
 
 class PenaltyIn(Strict):
-    unit_id: Id
-    decision_no: ShortText
-    amount_yuan: Annotated[Decimal, Field(ge=0, le=10**10, max_digits=14, decimal_places=2)]
-    reason: Annotated[LongText, Field(min_length=1)]
-    decided_at: OccurredAt
+    unit_id: Id = Field(title="单位")
+    decision_no: ShortText = Field(title="处罚决定书文号")
+    amount_yuan: Annotated[Decimal, Field(ge=0, le=10**10, max_digits=14, decimal_places=2)] = Field(
+        title="罚款金额（元）")
+    reason: Annotated[LongText, Field(min_length=1)] = Field(title="违法事实与依据")
+    decided_at: OccurredAt = Field(title="决定日期")
 
 
 class BlacklistIn(Strict):
-    unit_id: Id
-    reason: Annotated[LongText, Field(min_length=1)]
-    listed_at: OccurredAt | None = None
+    unit_id: Id = Field(title="单位")
+    reason: Annotated[LongText, Field(min_length=1)] = Field(title="列入原因")
+    listed_at: OccurredAt | None = Field(None, title="列入日期")
 
 
 class BlacklistRemoveIn(Strict):
-    removal_reason: Annotated[LongText, Field(min_length=1)]
-    removed_at: OccurredAt | None = None
+    removal_reason: Annotated[LongText, Field(min_length=1)] = Field(title="移出原因")
+    removed_at: OccurredAt | None = Field(None, title="移出日期")
 
 
 DivisionFilter = Annotated[str | None, Field(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该行政区划（含下级）")]
@@ -79,6 +80,7 @@ class PlanOut(Out):
     division_code: str
     params: dict[str, Any]
     item_count: int
+    items_in_scope: int = Field(default=0, description="计划中属于当前用户管辖范围的检查次数")
     actor: str
     generated_at: datetime
 

@@ -6,12 +6,13 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal
+from yingji.core.errors import NotFound
 from yingji.core.listing import ListSpec, eq, within_division
-from yingji.core.scope import get_scoped, scoped
+from yingji.core.scope import ancestors, scope_clause, scoped, within
 from yingji.enforcement.models import BlacklistEntry, InspectionPlan, Penalty, PlannedInspection
 from yingji.enforcement.schemas import (
     BlacklistOut,
@@ -20,18 +21,49 @@ from yingji.enforcement.schemas import (
     PenaltyQuery,
     PlanItemOut,
     PlanItemQuery,
+    PlanOut,
     PlanQuery,
 )
 from yingji.units.models import Unit
 
+
+def plan_visible(principal: Principal) -> Any:
+    """Plans a user sees: those of divisions inside their jurisdiction, and those of the divisions
+    containing it (the city's annual plan: a county or township sees its part — the items are
+    filtered to its jurisdiction). Enterprise users see no plans."""
+    if principal.unit_id is not None:
+        return false()
+    return within(InspectionPlan.division_code, principal.scope_code) | InspectionPlan.division_code.in_(
+        ancestors(principal.scope_code))
+
+
+def _plan_division(code: str) -> Any:
+    """``?division=``: plans of that division, inside it, or containing it (its part of a wider plan)."""
+    return within(InspectionPlan.division_code, code) | InspectionPlan.division_code.in_(ancestors(code))
+
+
 PLANS = ListSpec(
     model=InspectionPlan, query=PlanQuery,
-    filters={"year": eq(InspectionPlan.year), "division": within_division(InspectionPlan.division_code)},
+    filters={"year": eq(InspectionPlan.year), "division": _plan_division},
     sorts={"year": InspectionPlan.year, "division_code": InspectionPlan.division_code,
            "generated_at": InspectionPlan.generated_at, "id": InspectionPlan.id},
     labels={"year": "年度", "division_code": "区划", "generated_at": "生成时间"},
     default_sort=("-year", "division_code"),
+    scope=False,  # plan_visible() instead: a county sees its part of the city's plan
 )
+
+
+def plans(db: Session, *, principal: Principal, query: PlanQuery) -> dict[str, Any]:
+    """The plans the principal sees, each with the number of its visits inside the jurisdiction."""
+    def out(rows: list[InspectionPlan]) -> list[PlanOut]:
+        ids = [p.id for p in rows]
+        mine = dict(db.execute(select(PlannedInspection.plan_id, func.count()).where(
+            PlannedInspection.plan_id.in_(ids), scope_clause(principal, PlannedInspection))
+            .group_by(PlannedInspection.plan_id)).all()) if ids else {}
+        return [PlanOut.model_validate(p).model_copy(update={"items_in_scope": int(mine.get(p.id, 0))})
+                for p in rows]
+
+    return PLANS.page(db, None, query, out=out, base=select(InspectionPlan).where(plan_visible(principal)))
 
 
 def _month(plan_year: int) -> Any:
@@ -87,7 +119,10 @@ def with_units(db: Session, rows: list[Any], out: type[Any]) -> list[Any]:
 
 
 def get_plan(db: Session, *, principal: Principal, plan_id: int) -> InspectionPlan:
-    return get_scoped(db, principal, InspectionPlan, plan_id, what="检查计划")
+    plan = db.scalar(select(InspectionPlan).where(InspectionPlan.id == plan_id, plan_visible(principal)))
+    if plan is None:
+        raise NotFound("检查计划不存在或不在您的管辖范围内")
+    return plan
 
 
 def plan_summary(db: Session, *, principal: Principal, plan_id: int) -> dict[str, Any]:
@@ -99,7 +134,8 @@ def plan_summary(db: Session, *, principal: Principal, plan_id: int) -> dict[str
             .where(PlannedInspection.plan_id == plan.id)).all():
         months[d.month] += 1
         done[d.month] += int(finished is not None)
-    return {"plan": plan, "by_month": [{"month": m, "planned": months[m], "done": done[m]} for m in range(1, 13)]}
+    plan_out = PlanOut.model_validate(plan).model_copy(update={"items_in_scope": sum(months.values())})
+    return {"plan": plan_out, "by_month": [{"month": m, "planned": months[m], "done": done[m]} for m in range(1, 13)]}
 
 
 def plan_items(db: Session, *, principal: Principal, plan_id: int, query: PlanItemQuery) -> dict[str, Any]:

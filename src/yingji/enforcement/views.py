@@ -39,7 +39,7 @@ EntryId = Annotated[int, Path(ge=1, le=2**31 - 1, description="黑名单记录 I
 
 @router.get("/plans", response_model=Page[PlanOut], summary="年度执法检查计划列表")
 def list_plans(principal: Reader, db: Db, query: Annotated[PlanQuery, Query()]) -> Any:
-    return service.PLANS.page(db, principal, query)
+    return service.plans(db, principal=principal, query=query)
 
 
 @router.post("/plans", response_model=PlanOut, status_code=201, summary="按单位风险等级生成年度执法检查计划")

@@ -31,7 +31,7 @@ from yingji.core.timeutil import to_local
 from yingji.hazards import permissions
 from yingji.hazards.catalog import default_tier_config, hazard_code, load_checklists
 from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config, evaluate
-from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state
+from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, next_state, next_step
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
 from yingji.hazards.schemas import HazardIn, InspectionIn, LiftIn, ListingIn, PlanIn, TransitionIn
 from yingji.units.models import Unit
@@ -57,6 +57,45 @@ def _payload(h: Hazard, **extra: Any) -> dict[str, Any]:
     return {"hazard_id": h.id, "unit_id": h.unit_id, "code": h.code, "state": h.state, "tier": h.tier, **extra}
 
 
+def _recipients(db: Session, h: Hazard, audience: str, level: str | None) -> str:
+    """Who a to-do is for, in words: the unit by name, or the supervising level's government."""
+    if audience == "unit":
+        unit = db.get(Unit, h.unit_id)
+        return f"生产经营单位（{unit.name}）" if unit is not None else "生产经营单位"
+    if level == "city":
+        return f"{city_profile().city_name}监管部门"
+    county = db.get(Division, h.division_code[:6])
+    return f"{county.name if county else '属地'}监管部门"
+
+
+def _address_next(db: Session, h: Hazard, now: datetime, *, rejected: bool = False) -> dict[str, Any] | None:
+    """Address the hazard's next step to whoever must take it: a to-do (a :class:`Notification`) —
+    the previous open to-dos are done — and, returned, what the step's event carries as ``todo``
+    in its payload (the event is thus addressed: the browsers of that audience show it as theirs).
+
+    Nothing changes (None) when the current to-do is already addressed the same way (e.g. a listing
+    that does not change the supervising level).
+    """
+    step = next_step(h.state, h.supervision_level, rejected=rejected)
+    open_todos = list(db.execute(select(Notification).where(
+        Notification.hazard_id == h.id, Notification.kind == "todo", Notification.done_at.is_(None))).scalars())
+    if step is not None and not rejected and any(
+            (n.audience, n.action, n.audience_level) == (step.audience, step.action, step.level) for n in open_todos):
+        return None
+    for n in open_todos:
+        n.done_at = now
+    if step is None:
+        return None
+    recipients = _recipients(db, h, step.audience, step.level)
+    notice = Notification(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, kind="todo",
+                          recipients=recipients, message=f"隐患 {h.code}（{h.title}）{step.message}", at=now,
+                          audience=step.audience, audience_level=step.level, action=step.action)
+    db.add(notice)
+    db.flush()
+    return {"notice_id": notice.id, "audience": step.audience, "audience_level": step.level, "action": step.action,
+            "recipients": recipients, "message": notice.message}
+
+
 def _unit(db: Session, actor: Principal, unit_id: int) -> Unit:
     return get_scoped(db, actor, Unit, unit_id, what="生产经营单位")
 
@@ -69,7 +108,7 @@ def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, descri
                 inspection_id: int | None = None, checklist_item_code: str | None = None,
                 deadline: datetime | None = None, lon: float | None = None, lat: float | None = None,
                 discovered_at: datetime | None = None) -> Hazard:
-    default_tier_config().tier(tier)  # 422 naming the tier field when unknown
+    tier_info = default_tier_config().tier(tier)  # 422 naming the tier field when unknown
     now = utcnow()
     h = Hazard(code="tmp-" + uuid.uuid4().hex[:24], unit_id=unit.id, division_code=unit.division_code,
                inspection_id=inspection_id, checklist_item_code=checklist_item_code, title=title,
@@ -83,8 +122,9 @@ def _new_hazard(db: Session, actor: Principal, unit: Unit, *, title: str, descri
     db.add(HazardTransition(hazard_id=h.id, unit_id=h.unit_id, division_code=h.division_code, from_state=None,
                             to_state="reported", action="report", actor=actor.username, reason=None, at=now))
     audit.record(db, actor, "hazard.reported", "hazard", h.id, division_code=h.division_code, after=_snapshot(h))
+    todo = _address_next(db, h, now)
     events.emit(db, "hazard.reported", division_code=h.division_code, actor=actor.username,
-                summary=f"{unit.name} 上报隐患：{h.title}（{tier}）", payload=_payload(h))
+                summary=f"{unit.name} 上报{tier_info.label}：{h.title}", payload=_payload(h, todo=todo))
     return h
 
 
@@ -217,9 +257,10 @@ def transition(db: Session, actor: Principal, hazard_id: int, body: TransitionIn
                                 reason=body.reason, at=now))
         audit.record(db, actor, f"hazard.{body.action}", "hazard", h.id, division_code=h.division_code,
                      before=before, after=_snapshot(h) | {"reason": body.reason})
+        todo = _address_next(db, h, now, rejected=body.action == "reject")
         events.emit(db, f"hazard.{body.action}", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} {ACTION_LABELS[body.action]}：{STATE_LABELS[from_state]} → "
-                            f"{STATE_LABELS[target]}", payload=_payload(h, action=body.action))
+                            f"{STATE_LABELS[target]}", payload=_payload(h, action=body.action, todo=todo))
     return h
 
 
@@ -278,9 +319,10 @@ def list_for_supervision(db: Session, actor: Principal, hazard_id: int, body: Li
         db.flush()
         audit.record(db, actor, "hazard.listed", "hazard", h.id, division_code=h.division_code, before=before,
                      after=_snapshot(h) | {"listing_id": listing.id, "notice_no": body.notice_no})
+        todo = _address_next(db, h, now)  # under city supervision the city acts next
         events.emit(db, "hazard.listed", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} {SUPERVISION_LABELS[body.level]}（{body.notice_no}）",
-                    payload=_payload(h, level=body.level, listing_id=listing.id))
+                    payload=_payload(h, level=body.level, listing_id=listing.id, todo=todo))
     return listing
 
 
@@ -325,9 +367,10 @@ def lift_listing(db: Session, actor: Principal, hazard_id: int, listing_id: int,
         audit.record(db, actor, "hazard.listing_lifted", "hazard", h.id, division_code=h.division_code,
                      before=before, after=_snapshot(h) | {"listing_id": listing.id, "level": listing.level,
                                                          "notice_no": listing.notice_no, "reason": body.reason})
+        todo = _address_next(db, h, now)
         events.emit(db, "hazard.listing_lifted", division_code=h.division_code, actor=actor.username,
                     summary=f"隐患 {h.code} 摘牌：{SUPERVISION_LABELS[listing.level]}（{listing.notice_no}）",
-                    payload=_payload(h, level=listing.level, listing_id=listing.id, reason=body.reason))
+                    payload=_payload(h, level=listing.level, listing_id=listing.id, reason=body.reason, todo=todo))
     return listing
 
 
@@ -369,6 +412,7 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
                 continue
             before = _snapshot(h)
             applied = list(h.applied_steps or [])
+            escalated = None
             for step in steps:
                 recipients = ",".join(RECIPIENT_LABELS.get(r, r) for r in step.recipients)
                 if step.kind == "mark_overdue":
@@ -401,11 +445,16 @@ def escalate_overdue(db: Session, actor: Principal, now: datetime, *, simulated:
                     h.listed_at = now
                     _notice(db, h, "listing", recipients, step.message, now)
                     summary[f"{level}_listed"] += 1
-                    events.emit(db, "hazard.escalated", division_code=h.division_code, actor=actor.username,
-                                summary=f"隐患 {h.code} 逾期升级：{SUPERVISION_LABELS[level]}",
-                                payload=_payload(h, level=level, days_overdue=step.days_overdue))
+                    escalated = events.emit(db, "hazard.escalated", division_code=h.division_code,
+                                            actor=actor.username,
+                                            summary=f"隐患 {h.code} 逾期升级：{SUPERVISION_LABELS[level]}",
+                                            payload=_payload(h, level=level, days_overdue=step.days_overdue))
                 applied.append(step.key)
             h.applied_steps = applied
+            if h.supervision_level != before["supervision_level"]:
+                todo = _address_next(db, h, now)  # the escalation's (last) event carries the new addressee
+                if todo is not None and escalated is not None:
+                    escalated.payload = {**escalated.payload, "todo": todo}
             summary["hazard_ids"].append(h.id)
             audit.record(db, actor, "hazard.escalated", "hazard", h.id, division_code=h.division_code,
                          before=before, after=_snapshot(h) | {"steps": [s.key for s in steps], "now": now.isoformat()})

@@ -21,6 +21,7 @@ then persists the returned state and the audit record.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -34,9 +35,11 @@ __all__ = [
     "STATE_LABELS",
     "TERMINAL_STATES",
     "TRANSITIONS",
+    "NextStep",
     "allowed_actions",
     "missing_plan_fields",
     "next_state",
+    "next_step",
 ]
 
 STATES: tuple[str, ...] = ("reported", "confirmed", "rectifying", "submitted", "accepted", "closed")
@@ -71,6 +74,42 @@ TRANSITIONS: Mapping[str, Mapping[str, str]] = MappingProxyType({
 })
 
 TERMINAL_STATES: frozenset[str] = frozenset(s for s, acts in TRANSITIONS.items() if not acts)
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """Who must act next on a hazard, and what: the supervising government (at ``level``) or the unit."""
+
+    audience: str  # "government" | "unit"
+    action: str  # the step expected (for reject/accept: "accept")
+    level: str | None  # government: "county" | "city" (the supervising level); unit: None
+    message: str  # what the notice asks, in Chinese
+
+
+#: state -> (audience, expected action, request) — whose turn it is after a hazard reaches the state
+_NEXT: Mapping[str, tuple[str, str, str]] = MappingProxyType({
+    "reported": ("government", "confirm", "已上报，请核实并确认隐患（设定整改期限）"),
+    "confirmed": ("unit", "start_rectification", "已确认，请制定整改方案并开始整改"),
+    "rectifying": ("unit", "submit_acceptance", "正在整改，整改完成后请提交验收"),
+    "submitted": ("government", "accept", "已提交验收，请组织验收（通过或退回整改）"),
+    "accepted": ("government", "close", "已验收，请办理销号"),
+})
+
+
+def next_step(state: str, supervision_level: str | None = None, *, rejected: bool = False) -> NextStep | None:
+    """Whose turn it is once a hazard is in ``state`` (None when the process has ended).
+
+    Government steps are addressed to the county (县级) unless the hazard is under city-level
+    supervision (市级挂牌督办); ``rejected`` words the unit's notice after a failed acceptance.
+    """
+    _check_state(state)
+    if state not in _NEXT:
+        return None
+    audience, action, message = _NEXT[state]
+    if rejected and state == "rectifying":
+        message = "验收不通过，已退回整改，请按退回意见整改后重新提交验收"
+    level = ("city" if supervision_level == "city" else "county") if audience == "government" else None
+    return NextStep(audience, action, level, message)
 
 
 def _check_state(state: str) -> None:
@@ -147,7 +186,7 @@ def next_state(
     if target == "rectifying" and tier_requires_plan:
         missing = missing_plan_fields(plan, plan_fields)
         if missing:
-            names = "、".join(f"{f.label}（{f.key}）" for f in missing)
+            names = "、".join(f.label for f in missing)
             raise ValidationFailed(
                 f"该隐患须落实“五到位”整改方案后方可进入整改，缺少：{names}",
                 field=f"plan.{missing[0].key}",

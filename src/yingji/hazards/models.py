@@ -110,7 +110,14 @@ class SupervisionListing(Base):
 
 
 class Notification(Base):
-    """A notice sent about a hazard (逾期提醒、督办通知) and to whom."""
+    """A notice sent about a hazard (逾期提醒、督办通知、待办) and to whom.
+
+    A *to-do* (``kind = "todo"``) is addressed to whoever must take the hazard's next step: the unit
+    (``audience = "unit"``: its enterprise users) or the supervising government
+    (``audience = "government"`` at ``audience_level`` county/city: the government users of that
+    level or below whose jurisdiction holds the hazard). It is open until the hazard moves on
+    (``done_at``).
+    """
 
     __tablename__ = "hazard_notifications"
     __scope__ = ScopeSpec(division="division_code", unit="unit_id")
@@ -124,3 +131,7 @@ class Notification(Base):
     recipients: Mapped[str] = mapped_column(String(300))
     message: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    audience: Mapped[str | None] = mapped_column(String(16), nullable=True)  # unit | government (to-dos)
+    audience_level: Mapped[str | None] = mapped_column(String(8), nullable=True)  # county | city (government)
+    action: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the step expected
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)

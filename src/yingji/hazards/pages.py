@@ -15,7 +15,7 @@ from yingji.core.auth import Principal, get_db, optional_principal
 from yingji.core.errors import YingjiError
 from yingji.core.scope import get_scoped
 from yingji.hazards import permissions, service
-from yingji.hazards.escalation import SUPERVISION_LABELS
+from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config
 from yingji.units.models import Unit
 from yingji.web.pages import error_page, login_redirect
 from yingji.web.templating import add_template_dir, render
@@ -41,8 +41,29 @@ def _page(principal: Principal) -> dict[str, Any]:
 def hazards_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
-    return render(request, "hazards_list.html", principal, active="supervision", title="隐患排查治理",
-                  catalog=service.catalog(), **_page(principal))
+    todo = request.query_params.get("todo") == "true"
+    return render(request, "hazards_list.html", principal, active="supervision",
+                  title="待我处理的隐患" if todo else "隐患排查治理", catalog=service.catalog(), todo_view=todo,
+                  **_page(principal))
+
+
+def _refused(request: Request, principal: Principal, reason: str) -> Response:
+    return error_page(request, principal, reason, status=403, back_href="/supervision/hazards",
+                      back_label="返回隐患清单")
+
+
+@router.get("/supervision/hazards/new", response_class=HTMLResponse)
+def new_hazard_page(request: Request, principal: MaybePrincipal, db: Db, unit_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    """上报隐患 in free text (not only from a checklist): enterprise users for their own unit."""
+    if principal is None:
+        return login_redirect(request)
+    if (reason := permissions.write_refusal(principal)) is not None:
+        return _refused(request, principal, reason)
+    prefill = _prefill(db, principal, principal.unit_id or unit_id, None)
+    return render(request, "hazard_new.html", principal, active="supervision", title="上报隐患", prefill=prefill,
+                  catalog=service.catalog(), max_deadline_days=default_escalation_config().enterprise_max_deadline_days,
+                  **_page(principal))
 
 
 def _not_found(request: Request, principal: Principal, exc: YingjiError) -> Response:
@@ -94,6 +115,8 @@ def new_inspection_page(request: Request, principal: MaybePrincipal, db: Db, uni
                         planned_inspection_id: IdQ = None) -> Response:
     if principal is None:
         return login_redirect(request)
+    if (reason := permissions.write_refusal(principal)) is not None:
+        return _refused(request, principal, reason)
     return render(request, "inspection_new.html", principal, active="supervision", title="登记检查记录",
                   prefill=_prefill(db, principal, unit_id, planned_inspection_id), catalog=service.catalog(),
                   **_page(principal))

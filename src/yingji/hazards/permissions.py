@@ -25,6 +25,7 @@ from yingji.hazards.lifecycle import ACTION_LABELS, allowed_actions
 
 GOVERNMENT_ACTIONS = frozenset({"confirm", "accept", "reject", "close"})
 LEVEL_RANK = {"county": 1, "city": 2, "province": 3}
+_SCOPE_RANK = {"village": 0, "township": 0, "county": 1, "city": 2, "province": 3}
 
 
 def write_refusal(actor: Principal) -> str | None:
@@ -92,6 +93,24 @@ def escalation_refusal(actor: Principal) -> str | None:
     return None
 
 
+def todo_levels(actor: Principal) -> list[str]:
+    """The supervising levels whose to-dos (待办) are addressed to this government user.
+
+    A county-level to-do goes to the county's and its townships' officers; a city-level one (a hazard
+    under 市级挂牌督办) to the city's users as well. Read-only users and enterprise users get no
+    government to-dos (enterprise users get their unit's).
+    """
+    if write_refusal(actor) is not None or actor.unit_id is not None:
+        return []
+    rank = _SCOPE_RANK.get(division_level(actor.scope_code), 9)
+    return [level for level in ("county", "city") if rank <= LEVEL_RANK[level]]
+
+
+def gets_unit_todos(actor: Principal) -> bool:
+    """Whether this user receives its unit's to-dos (an enterprise user who may write)."""
+    return actor.unit_id is not None and write_refusal(actor) is None
+
+
 def page_flags(actor: Principal) -> dict[str, Any]:
     """What the hazards pages may offer this user (record-independent parts)."""
     return {
@@ -102,4 +121,5 @@ def page_flags(actor: Principal) -> dict[str, Any]:
         "can_escalate": escalation_refusal(actor) is None,
         "listing_levels": listing_levels(actor),
         "lift_levels": [lv for lv in ("county", "city") if lift_refusal(actor, lv) is None],
+        "gets_todos": bool(todo_levels(actor)) or gets_unit_todos(actor),
     }

@@ -20,29 +20,30 @@ Level = Literal["county", "city"]
 class PlanIn(Strict):
     """整改方案（“五到位”）: 措施、资金、期限、责任人、应急预案 (+ optional goal, safety measures)."""
 
-    goal: LongText | None = None
-    measures: LongText | None = None
-    funds: Annotated[float, Field(ge=0, le=1e9)] | None = None
-    funds_unit: Literal["元", "万元"] | None = None
-    materials: LongText | None = None
-    deadline: Deadline | None = None
-    responsible_person: ShortText | None = None
-    responsible_phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\-() ]{3,32}$")] | None = None
-    contingency_plan: LongText | None = None
-    safety_measures: LongText | None = None
+    goal: LongText | None = Field(None, title="整改目标和任务")
+    measures: LongText | None = Field(None, title="整改措施")
+    funds: Annotated[float, Field(ge=0, le=1e9)] | None = Field(None, title="整改资金")
+    funds_unit: Literal["元", "万元"] | None = Field(None, title="资金单位")
+    materials: LongText | None = Field(None, title="整改物资")
+    deadline: Deadline | None = Field(None, title="整改时限")
+    responsible_person: ShortText | None = Field(None, title="责任人")
+    responsible_phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\-() ]{3,32}$")] | None = Field(
+        None, title="责任人电话")
+    contingency_plan: LongText | None = Field(None, title="应急预案")
+    safety_measures: LongText | None = Field(None, title="整改期间安全措施")
 
 
 class HazardIn(Strict):
-    unit_id: Id
-    title: ShortText
-    description: LongText = ""
-    tier: Key
-    inspection_id: Id | None = None
-    checklist_item_code: ItemCode | None = None
-    deadline: Deadline | None = None
-    lon: Annotated[float, Field(ge=73, le=136)] | None = None
-    lat: Annotated[float, Field(ge=3, le=54)] | None = None
-    discovered_at: OccurredAt | None = None
+    unit_id: Id = Field(title="单位")
+    title: ShortText = Field(title="隐患名称", description="简要写明隐患是什么、在哪里，如“二号仓库消防通道堆放货物”")
+    description: LongText = Field("", title="隐患描述")
+    tier: Key = Field(title="隐患分级")
+    inspection_id: Id | None = Field(None, title="检查记录")
+    checklist_item_code: ItemCode | None = Field(None, title="检查项")
+    deadline: Deadline | None = Field(None, title="整改期限")
+    lon: Annotated[float, Field(ge=73, le=136)] | None = Field(None, title="经度")
+    lat: Annotated[float, Field(ge=3, le=54)] | None = Field(None, title="纬度")
+    discovered_at: OccurredAt | None = Field(None, title="发现时间")
 
     @model_validator(mode="after")
     def _in_order(self) -> HazardIn:
@@ -52,24 +53,24 @@ class HazardIn(Strict):
 
 
 class TransitionIn(Strict):
-    action: Action
-    reason: LongText | None = None
-    plan: PlanIn | None = None
-    deadline: Deadline | None = Field(default=None, description="整改期限（确认时由监管部门设定）")
+    action: Action = Field(title="操作")
+    reason: LongText | None = Field(None, title="原因")
+    plan: PlanIn | None = Field(None, title="整改方案")
+    deadline: Deadline | None = Field(default=None, title="整改期限", description="整改期限（确认时由监管部门设定）")
 
 
 class ListingIn(Strict):
-    level: Level
-    listed_by: ShortText = Field(description="挂牌督办单位（政府或安委会办公室）")
-    notice_no: ShortText = Field(description="限期整改通知文号")
-    deadline: Deadline
-    reason: LongText = ""
+    level: Level = Field(title="督办级别")
+    listed_by: ShortText = Field(title="挂牌督办单位", description="挂牌督办单位（政府或安委会办公室）")
+    notice_no: ShortText = Field(title="限期整改通知文号", description="限期整改通知文号")
+    deadline: Deadline = Field(title="整改期限")
+    reason: LongText = Field("", title="督办原因")
 
 
 class LiftIn(Strict):
     """摘牌: the reason is required (整改完成经复查、督办事项办结、误挂等)."""
 
-    reason: LongText = Field(description="摘牌原因（必填）", max_length=2000)
+    reason: LongText = Field(title="摘牌原因", description="摘牌原因（必填）", max_length=2000)
 
     @field_validator("reason")
     @classmethod
@@ -81,28 +82,28 @@ class LiftIn(Strict):
 
 
 class EscalationRunIn(Strict):
-    now: QueryTime | None = Field(default=None, description="模拟当前时间（仅演练/测试环境开放；默认为服务器当前时间）")
+    now: QueryTime | None = Field(default=None, title="模拟当前时间", description="模拟当前时间（仅演练/测试环境开放；默认为服务器当前时间）")
 
 
 class InspectionItemIn(Strict):
-    code: ItemCode
-    result: Literal["pass", "fail", "na"]
-    note: LongText = ""
-    create_hazard: bool = True
-    tier: Key | None = None
-    title: ShortText | None = None
+    code: ItemCode = Field(title="检查项")
+    result: Literal["pass", "fail", "na"] = Field(title="检查结果")
+    note: LongText = Field("", title="说明")
+    create_hazard: bool = Field(True, title="登记为隐患")
+    tier: Key | None = Field(None, title="隐患分级")
+    title: ShortText | None = Field(None, title="隐患名称")
 
 
 class InspectionIn(Strict):
-    unit_id: Id
-    kind: Literal["self", "department"]
-    inspector: ShortText
-    department: ShortText | None = None
-    inspected_at: OccurredAt
-    items: Annotated[list[InspectionItemIn], Field(max_length=200)] = []
-    notes: LongText = ""
-    planned_inspection_id: Id | None = None
-    deadline: Deadline | None = Field(default=None, description="由不合格项生成的隐患的整改期限")
+    unit_id: Id = Field(title="被检查单位")
+    kind: Literal["self", "department"] = Field(title="检查类型")
+    inspector: ShortText = Field(title="检查人员")
+    department: ShortText | None = Field(None, title="检查部门")
+    inspected_at: OccurredAt = Field(title="检查时间")
+    items: Annotated[list[InspectionItemIn], Field(max_length=200)] = Field([], title="检查项")
+    notes: LongText = Field("", title="备注")
+    planned_inspection_id: Id | None = Field(None, title="年度计划检查")
+    deadline: Deadline | None = Field(default=None, title="隐患整改期限", description="由不合格项生成的隐患的整改期限")
 
     @model_validator(mode="after")
     def _in_order(self) -> InspectionIn:
@@ -138,6 +139,12 @@ class HazardQuery(ListQuery):
     q: Annotated[str | None, Field(max_length=100, description="标题、编号或描述包含")] = None
     since: Annotated[QueryTime | None, Field(description="发现时间起（含），带时区")] = None
     until: Annotated[QueryTime | None, Field(description="发现时间止（不含），带时区")] = None
+    due_within_days: Annotated[int | None, Field(ge=0, le=366, description="未销号且整改期限在今后 N 天内（含已逾期）")] = None
+    todo: Annotated[bool | None, Field(description="true = 待我处理（下一步由我所在的单位或监管部门办理）")] = None
+
+
+class TodoQuery(ListQuery):
+    division: DivisionFilter = None
 
 
 class InspectionQuery(ListQuery):
@@ -174,6 +181,7 @@ class AttachmentOut(BaseModel):
     size: int
     uploaded_at: str
     uploaded_by: str
+    uploaded_by_name: str = ""
 
 
 class TransitionOut(Out):
@@ -182,6 +190,7 @@ class TransitionOut(Out):
     to_state: str
     action: str
     actor: str
+    actor_name: str = ""
     reason: str | None
     at: datetime
 
@@ -200,6 +209,7 @@ class ListingOut(Out):
     listed_at: datetime
     lifted_at: datetime | None
     lifted_by: str | None = None
+    lifted_by_name: str | None = None
     lift_reason: str | None = None
     can_lift: bool = Field(default=False, description="当前用户可否对此挂牌督办摘牌")
 
@@ -223,11 +233,33 @@ class NotificationOut(Out):
     recipients: str
     message: str
     at: datetime
+    audience: str | None = None
+    audience_level: str | None = None
+    action: str | None = None
+    done_at: datetime | None = None
+
+
+class TodoOut(NotificationOut):
+    """An open to-do (待办) addressed to the current user, with its hazard."""
+
+    hazard_code: str
+    hazard_title: str
+    hazard_state: str
+    state_label: str
+    tier: str
+    tier_label: str
+    unit_id: int
+    unit_name: str
+    division_code: str
+    deadline: datetime | None
+    overdue: bool
+    action_label: str
 
 
 class HazardOut(Out):
     id: int
     code: str
+    reported_by: str = ""
     unit_id: int
     unit_name: str = ""
     industry: str = ""
@@ -255,6 +287,7 @@ class HazardOut(Out):
 
 
 class HazardDetailOut(HazardOut):
+    reported_by_name: str = ""
     attachments: list[AttachmentOut]
     allowed_actions: list[dict[str, str]] = Field(description="当前用户可执行的流转操作（与接口权限同源）")
     listing_levels: list[str] = Field(default=[], description="当前用户可作出的挂牌督办级别")
@@ -281,6 +314,7 @@ class InspectionOut(Out):
     planned_inspection_id: int | None
     notes: str
     created_by: str
+    created_by_name: str = ""
     created_at: datetime
 
 

@@ -20,7 +20,8 @@ from yingji.core.timeutil import to_local
 from yingji.hazards.catalog import hazard_code
 from yingji.hazards.demo import generate_hazards
 from yingji.hazards.escalation import default_escalation_config
-from yingji.hazards.models import Hazard, HazardTransition, SupervisionListing
+from yingji.hazards.lifecycle import next_step
+from yingji.hazards.models import Hazard, HazardTransition, Notification, SupervisionListing
 from yingji.risk.models import RiskSource
 from yingji.units.models import Unit
 
@@ -97,6 +98,9 @@ def load(ctx: Any) -> None:
                                  "listed_at": r["listed_at"], "lifted_at": None})
         for i in range(0, len(trans), CHUNK):
             db.execute(insert(HazardTransition), trans[i:i + CHUNK])
+        todos = _todos(hazards, rows, ids, units, counties, profile.city_name)
+        for i in range(0, len(todos), CHUNK):
+            db.execute(insert(Notification), todos[i:i + CHUNK])
         if listings:
             db.execute(insert(SupervisionListing), listings)
         db.add(Dataset(key=DATASET_KEY, name="演示隐患排查治理数据（合成）", source="合成数据，由平台生成",
@@ -105,12 +109,36 @@ def load(ctx: Any) -> None:
                               "逾期与挂牌由升级规则计算；均为虚构",
                        record_count=len(rows), loaded_at=utcnow()))
         db.flush()
-        counts = {"hazards": len(rows), "transitions": len(trans), "listings": len(listings)}
+        counts = {"hazards": len(rows), "transitions": len(trans), "listings": len(listings), "todos": len(todos)}
         audit.record(db, actor, "hazards.demo_loaded", "dataset", DATASET_KEY, division_code=actor.scope_code,
                      after=counts)
         events.emit(db, "hazards.demo_loaded", division_code=actor.scope_code, actor=actor.username,
                     summary=f"隐患演示数据已载入：{len(rows)} 条", payload=counts)
-    ctx.console.print(f"隐患演示数据：{len(rows)} 条隐患，{len(trans)} 条流转记录，{len(listings)} 条挂牌督办")
+    ctx.console.print(f"隐患演示数据：{len(rows)} 条隐患，{len(trans)} 条流转记录，{len(listings)} 条挂牌督办，"
+                      f"{len(todos)} 条待办")
+
+
+def _todos(hazards: list[dict[str, Any]], rows: list[dict[str, Any]], ids: dict[str, int], units: list[dict[str, Any]],
+           counties: dict[str, str], city_name: str) -> list[dict[str, Any]]:
+    """The open to-do of every hazard still in process: whose turn it is (as the actions address it)."""
+    out = []
+    for h, r in zip(hazards, rows):
+        step = next_step(r["state"], r["supervision_level"],
+                         rejected=bool(h["history"]) and h["history"][-1]["action"] == "reject")
+        if step is None:
+            continue
+        hid = ids[h["code"]]
+        if step.audience == "unit":
+            recipients = f"生产经营单位（{units[h['unit_index']]['name']}）"
+        else:
+            place = city_name if step.level == "city" else counties.get(r["division_code"][:6], "属地")
+            recipients = f"{place}监管部门"
+        out.append({"hazard_id": hid, "unit_id": r["unit_id"], "division_code": r["division_code"], "kind": "todo",
+                    "recipients": recipients, "message": f"隐患 {hazard_code(h['discovered_at'], hid)}（{r['title']}）"
+                                                         f"{step.message}",
+                    "at": h["history"][-1]["at"] if h["history"] else h["discovered_at"], "audience": step.audience,
+                    "audience_level": step.level, "action": step.action, "done_at": None})
+    return out
 
 
 def _json(plan: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal
+from yingji.core.db import utcnow
 from yingji.core.divisions import Division
 from yingji.core.errors import ValidationFailed
 from yingji.core.listing import ListSpec, before, contains, eq, since, within_division
-from yingji.core.scope import get_scoped, scoped, within
+from yingji.core.scope import get_scoped, scope_clause, scoped, within
+from yingji.core.service import display_names
 from yingji.core.timeutil import local_tz
+from yingji.hazards import permissions
 from yingji.hazards.catalog import default_tier_config, load_checklists
-from yingji.hazards.escalation import SUPERVISION_LABELS
+from yingji.hazards.escalation import SUPERVISION_LABELS, default_escalation_config
 from yingji.hazards.lifecycle import ACTION_LABELS, STATE_LABELS, missing_plan_fields
 from yingji.hazards.models import Hazard, HazardTransition, Inspection, Notification, SupervisionListing
-from yingji.hazards import permissions
-from yingji.hazards.schemas import HazardOut, HazardQuery, InspectionQuery, LedgerQuery, LedgerRowOut, ListingOut
+from yingji.hazards.schemas import (
+    HazardOut,
+    HazardQuery,
+    InspectionOut,
+    InspectionQuery,
+    LedgerQuery,
+    LedgerRowOut,
+    ListingOut,
+    NotificationOut,
+    TodoOut,
+    TodoQuery,
+    TransitionOut,
+)
 from yingji.units.catalog import industry_names
 from yingji.units.models import Unit
 
@@ -36,6 +50,12 @@ def _supervision(value: str) -> Any:
     return Hazard.supervision_level.is_(None) if value == "none" else Hazard.supervision_level == value
 
 
+def due_within(days: int) -> Any:
+    """Open (still escalating: not yet submitted for acceptance) and due within ``days`` days, or overdue."""
+    states = sorted(default_escalation_config().escalating_states)
+    return Hazard.state.in_(states) & Hazard.deadline.is_not(None) & (Hazard.deadline < utcnow() + timedelta(days=days))
+
+
 HAZARDS = ListSpec(
     model=Hazard,
     query=HazardQuery,
@@ -44,7 +64,8 @@ HAZARDS = ListSpec(
              "industry": lambda v: Hazard.unit_id.in_(select(Unit.id).where(Unit.industry == v)),
              "division": within_division(Hazard.division_code), "unit_id": eq(Hazard.unit_id),
              "q": contains(Hazard.title, Hazard.code, Hazard.description),
-             "since": since(Hazard.discovered_at), "until": before(Hazard.discovered_at)},
+             "since": since(Hazard.discovered_at), "until": before(Hazard.discovered_at),
+             "due_within_days": due_within},
     sorts={"discovered_at": Hazard.discovered_at, "deadline": Hazard.deadline, "code": Hazard.code,
            "title": Hazard.title, "state": Hazard.state, "tier": Hazard.tier,
            "supervision_level": Hazard.supervision_level, "updated_at": Hazard.updated_at, "id": Hazard.id},
@@ -68,12 +89,78 @@ def decorate(db: Session, hazards: list[Hazard]) -> list[HazardOut]:
     return out
 
 
+def _base(principal: Principal, query: HazardQuery) -> Any:
+    """The hazards the list starts from: all, or (``todo``) those whose next step is the principal's."""
+    if query.todo is None:
+        return None
+    mine = Hazard.id.in_(select(Notification.hazard_id).where(open_todos(principal)))
+    return select(Hazard).where(mine if query.todo else ~mine)
+
+
 def list_hazards(db: Session, *, principal: Principal, query: HazardQuery) -> dict[str, Any]:
-    return HAZARDS.page(db, principal, query, out=lambda rows: decorate(db, rows))
+    return HAZARDS.page(db, principal, query, out=lambda rows: decorate(db, rows), base=_base(principal, query))
 
 
 def all_hazards(db: Session, *, principal: Principal, query: HazardQuery, limit: int = 100_000) -> list[HazardOut]:
-    return decorate(db, list(db.execute(HAZARDS.select(principal, query).limit(limit)).scalars()))
+    stmt = HAZARDS.select(principal, query, base=_base(principal, query)).limit(limit)
+    return decorate(db, list(db.execute(stmt).scalars()))
+
+
+# --- to-dos (待办): the next step of a hazard, addressed to whoever must take it ------------------------
+
+def open_todos(principal: Principal) -> Any:
+    """SQL condition on :class:`Notification`: open to-dos addressed to ``principal`` (in scope)."""
+    levels = permissions.todo_levels(principal)
+    if levels:
+        addressed = (Notification.audience == "government") & Notification.audience_level.in_(levels)
+    elif permissions.gets_unit_todos(principal):
+        addressed = Notification.audience == "unit"  # the scope clause keeps the principal's unit
+    else:
+        return false()
+    return (Notification.kind == "todo") & Notification.done_at.is_(None) & addressed \
+        & scope_clause(principal, Notification)
+
+
+def todo_counts(db: Session, principal: Principal, division: str | None = None) -> dict[str, int]:
+    """Open to-dos of the principal per county (for the home page)."""
+    from sqlalchemy import func
+
+    county = func.substr(Notification.division_code, 1, 6).label("county")
+    stmt = select(county, func.count()).where(open_todos(principal)).group_by(county)
+    if division:
+        stmt = stmt.where(within(Notification.division_code, division))
+    return {k: int(n) for k, n in db.execute(stmt).all()}
+
+
+TODOS = ListSpec(
+    model=Notification,
+    query=TodoQuery,
+    filters={"division": within_division(Notification.division_code)},
+    sorts={"at": Notification.at, "id": Notification.id},
+    labels={"at": "提醒时间"},
+    default_sort=("-at",),
+)
+
+
+def todos(db: Session, *, principal: Principal, query: TodoQuery) -> dict[str, Any]:
+    """The principal's open to-dos, newest first, each with its hazard."""
+    def out(rows: list[Notification]) -> list[TodoOut]:
+        hazards = {h.id: h for h in decorate(db, list(db.execute(select(Hazard).where(
+            Hazard.id.in_({n.hazard_id for n in rows}))).scalars()))} if rows else {}
+        result = []
+        for n in rows:
+            h = hazards.get(n.hazard_id)  # type: ignore[arg-type]
+            if h is None:
+                continue
+            result.append(TodoOut.model_validate({
+                **NotificationOut.model_validate(n).model_dump(), "hazard_code": h.code, "hazard_title": h.title,
+                "hazard_state": h.state, "state_label": h.state_label, "tier": h.tier, "tier_label": h.tier_label,
+                "unit_id": h.unit_id, "unit_name": h.unit_name, "division_code": h.division_code,
+                "deadline": h.deadline, "overdue": h.overdue,
+                "action_label": ACTION_LABELS.get(n.action or "", n.action or "")}))
+        return result
+
+    return TODOS.page(db, principal, query, out=out, base=select(Notification).where(open_todos(principal)))
 
 
 def get_hazard(db: Session, *, principal: Principal, hazard_id: int) -> Hazard:
@@ -105,6 +192,17 @@ def hazard_detail(db: Session, *, principal: Principal, hazard_id: int) -> dict[
     d["plan_required"] = requires
     d["missing_plan_fields"] = ([{"key": f.key, "label": f.label} for f in missing_plan_fields(h.plan)]
                                 if requires else [])
+    # people by name, not by username
+    who = display_names(db, {h.reported_by} | {t.actor for t in d["timeline"]}
+                        | {x.lifted_by for x in d["listings"] if x.lifted_by}
+                        | {a.get("uploaded_by") for a in d["attachments"]})
+    d["reported_by_name"] = who.get(h.reported_by, h.reported_by)
+    d["timeline"] = [TransitionOut.model_validate(t).model_copy(update={"actor_name": who.get(t.actor, t.actor)})
+                     for t in d["timeline"]]
+    d["listings"] = [x.model_copy(update={"lifted_by_name": who.get(x.lifted_by, x.lifted_by) if x.lifted_by else None})
+                     for x in d["listings"]]
+    d["attachments"] = [a | {"uploaded_by_name": who.get(a.get("uploaded_by"), a.get("uploaded_by", ""))}
+                        for a in d["attachments"]]
     return d
 
 
@@ -124,6 +222,11 @@ INSPECTIONS = ListSpec(
 
 def get_inspection(db: Session, *, principal: Principal, inspection_id: int) -> Inspection:
     return get_scoped(db, principal, Inspection, inspection_id, what="检查记录")
+
+
+def inspection_out(db: Session, insp: Inspection) -> InspectionOut:
+    return InspectionOut.model_validate(insp).model_copy(update={
+        "created_by_name": display_names(db, {insp.created_by}).get(insp.created_by, insp.created_by)})
 
 
 # --- catalog --------------------------------------------------------------------------------------

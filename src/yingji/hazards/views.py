@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core import uploads
 from yingji.core.api import ERROR_RESPONSES, Page
+from yingji.core.service import division_names
 from yingji.core.timeutil import local_now
 from yingji.core.xlsx import XLSX, xlsx_response
 from yingji.core.auth import Principal, get_db, requires
@@ -40,6 +41,8 @@ from yingji.hazards.schemas import (
     ListingOut,
     PlanIn,
     QuarterlyStatsOut,
+    TodoOut,
+    TodoQuery,
     TransitionIn,
 )
 
@@ -69,7 +72,8 @@ def create_hazard(body: HazardIn, principal: Writer, db: Db) -> Any:
 @router.get("/export.xlsx", summary="导出隐患清单（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def export_hazards(principal: Reader, db: Db, query: Annotated[HazardQuery, Query()]) -> Response:
-    return xlsx_response(hazards_xlsx(service.all_hazards(db, principal=principal, query=query)), "隐患清单")
+    return xlsx_response(hazards_xlsx(service.all_hazards(db, principal=principal, query=query), division_names(db)),
+                         "隐患清单")
 
 
 @router.get("/catalog", response_model=CatalogOut, summary="隐患分级、五到位字段、状态与分行业检查表")
@@ -85,7 +89,8 @@ def ledger(principal: Reader, db: Db, query: Annotated[LedgerQuery, Query()]) ->
 @router.get("/ledger/export.xlsx", summary="导出挂牌督办台账（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def ledger_export(principal: Reader, db: Db, query: Annotated[LedgerQuery, Query()]) -> Response:
-    return xlsx_response(ledger_xlsx(service.ledger_all(db, principal=principal, query=query)), "挂牌督办台账")
+    return xlsx_response(ledger_xlsx(service.ledger_all(db, principal=principal, query=query), division_names(db)),
+                         "挂牌督办台账")
 
 
 @router.get("/stats/quarterly", response_model=QuarterlyStatsOut, summary="季度统计（发现、整改、逾期、整改率）")
@@ -103,6 +108,12 @@ def run_escalation(body: EscalationRunIn, principal: Writer, db: Db, request: Re
                                     allow_simulated=allowed)
 
 
+@router.get("/todo", response_model=Page[TodoOut],
+            summary="我的待办：下一步由我（本单位或我所在的监管部门）办理的隐患，最新在前")
+def my_todos(principal: Reader, db: Db, query: Annotated[TodoQuery, Query()]) -> Any:
+    return service.todos(db, principal=principal, query=query)
+
+
 @router.get("/inspections", response_model=Page[InspectionOut], summary="检查记录列表")
 def list_inspections(principal: Reader, db: Db, query: Annotated[InspectionQuery, Query()]) -> Any:
     return service.INSPECTIONS.page(db, principal, query)
@@ -117,7 +128,7 @@ def create_inspection(body: InspectionIn, principal: Writer, db: Db) -> Any:
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionOut, summary="检查记录详情")
 def get_inspection(inspection_id: InspectionId, principal: Reader, db: Db) -> Any:
-    return service.get_inspection(db, principal=principal, inspection_id=inspection_id)
+    return service.inspection_out(db, service.get_inspection(db, principal=principal, inspection_id=inspection_id))
 
 
 @router.get("/{hazard_id}", response_model=HazardDetailOut, summary="隐患详情（含流转记录与可执行操作）")

@@ -18,10 +18,11 @@ from yingji.core import audit, events
 from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import township_in_scope
-from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.errors import Conflict, Forbidden, ValidationFailed
 from yingji.core.importing import run_import
 from yingji.core.schemas import ImportRowError
 from yingji.core.scope import ensure_in_scope, get_scoped, visible
+from yingji.risk import permissions
 from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import lec, level_info, ls, unit_level
 from yingji.risk.models import ControlMeasure, RiskAssessment, RiskSource
@@ -29,7 +30,11 @@ from yingji.risk.schemas import AssessmentIn, MeasureIn, SourceIn, SourcePatch
 from yingji.units.models import Unit
 from yingji.units.service import set_risk_levels
 
-PERMISSION = "supervision:write"
+
+
+def _refuse(reason: str | None, field: str | None = None) -> None:
+    if reason is not None:
+        raise Forbidden(reason, field=field)
 
 SOURCE_FIELDS = ("code", "name", "class_code", "subclass_code", "industry", "unit_id", "division_code", "lon",
                  "lat", "description", "level", "method", "score", "management_tier")
@@ -82,7 +87,7 @@ def _new_source(db: Session, actor: Principal, data: SourceIn, unit: Unit | None
 
 
 def create_source(db: Session, actor: Principal, data: SourceIn) -> RiskSource:
-    actor.require(PERMISSION)
+    _refuse(permissions.register_refusal(actor))
     with atomic(db):
         source = _new_source(db, actor, data)
         events.emit(db, "risk.source_created", division_code=source.division_code, actor=actor.username,
@@ -92,12 +97,14 @@ def create_source(db: Session, actor: Principal, data: SourceIn) -> RiskSource:
 
 
 def update_source(db: Session, actor: Principal, source_id: int, patch: SourcePatch) -> RiskSource:
-    actor.require(PERMISSION)
+    _refuse(permissions.write_refusal(actor))
     with atomic(db):
         source = get_scoped(db, actor, RiskSource, source_id, what="风险源")
         before = _snapshot(source)
         changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
                    if v is not None or k in ("lon", "lat")}
+        changed = frozenset(k for k, v in changes.items() if getattr(source, k) != v)
+        _refuse(permissions.edit_refusal(actor, source, changed), field="management_tier")
         if "subclass_code" in changes:
             sub = default_taxonomy().subclass(changes["subclass_code"])
             source.class_code = sub.class_code
@@ -170,9 +177,10 @@ def _assess(db: Session, actor: Principal, source: RiskSource, data: AssessmentI
 
 
 def assess(db: Session, actor: Principal, source_id: int, data: AssessmentIn) -> tuple[RiskSource, RiskAssessment, Unit]:
-    actor.require(PERMISSION)
+    _refuse(permissions.write_refusal(actor))
     with atomic(db):
         source = get_scoped(db, actor, RiskSource, source_id, what="风险源")
+        _refuse(permissions.assess_refusal(actor, source))
         a, unit = _assess(db, actor, source, data)
         info = level_info(a.level)
         events.emit(db, "risk.assessed", division_code=source.division_code, actor=actor.username,
@@ -184,9 +192,10 @@ def assess(db: Session, actor: Principal, source_id: int, data: AssessmentIn) ->
 
 
 def add_measure(db: Session, actor: Principal, source_id: int, data: MeasureIn) -> ControlMeasure:
-    actor.require(PERMISSION)
+    _refuse(permissions.write_refusal(actor))
     with atomic(db):
         source = get_scoped(db, actor, RiskSource, source_id, what="风险源")
+        _refuse(permissions.measure_refusal(actor, source))
         m = ControlMeasure(source_id=source.id, unit_id=source.unit_id, division_code=source.division_code,
                            measure=data.measure, kind=data.kind, responsible_tier=data.responsible_tier,
                            responsible_person=data.responsible_person)
@@ -208,7 +217,7 @@ def import_sources(db: Session, actor: Principal, content: bytes, filename: str,
     """Import risk sources (optionally with an assessment) from xlsx/csv."""
     from yingji.risk.importing import SOURCE_LABELS, parse_sources
 
-    actor.require(PERMISSION)
+    _refuse(permissions.register_refusal(actor))
     rows, errors = parse_sources(content, filename)
     resolved: list[tuple[int, Any]] = []
     for rownum, (credit, payload) in rows:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yingji.core.auth import Principal
+from yingji.core.service import division_names
 from yingji.core.timeutil import fmt_local
 from yingji.core.xlsx import SheetWriter, Styled
 from yingji.core.xlsx import safe as _safe
@@ -54,12 +55,14 @@ class _Sheet(SheetWriter):
         return cell
 
 
-UNIT_HEADERS = ["序号", "单位名称", "统一社会信用代码", "行业代码", "行业", "乡镇（街道）代码", "地址", "经度", "纬度",
+# the file reads back through the units import (行业 by name, 乡镇（街道）代码); names, never English codes
+UNIT_HEADERS = ["序号", "单位名称", "统一社会信用代码", "行业", "乡镇（街道）代码", "乡镇（街道）", "地址", "经度", "纬度",
                 "规模", "标准化等级", "法定代表人", "安全管理负责人", "联系电话", "监管部门", "风险等级", "演示数据"]
 
 
 def units_xlsx(db: Session, *, principal: Principal, query: UnitQuery) -> bytes:
     industries = industry_names()
+    places = division_names(db)
     ws = _Sheet("生产经营单位")
     ws.header(UNIT_HEADERS)
     # Plain column tuples, not ORM entities: one query, no identity map, no per-row attribute machinery.
@@ -70,14 +73,14 @@ def units_xlsx(db: Session, *, principal: Principal, query: UnitQuery) -> bytes:
     append, level, safe = ws.append, ws.level, _safe
     for i, (name, credit_code, industry, division_code, address, lon, lat, scale, std, legal, manager, phone,
             dept, risk_level, synthetic) in enumerate(db.execute(stmt).yield_per(2000), start=1):
-        append([i, safe(name), credit_code, industry, industries.get(industry, industry), division_code,
-                safe(address), lon, lat, scale, std, safe(legal), safe(manager), safe(phone), safe(dept),
-                level(risk_level), "是" if synthetic else "否"])
+        append([i, safe(name), credit_code, industries.get(industry, industry), division_code,
+                places.get(division_code, ""), safe(address), lon, lat, scale, std, safe(legal), safe(manager),
+                safe(phone), safe(dept), level(risk_level), "是" if synthetic else "否"])
     return ws.to_bytes()
 
 
 SOURCE_HEADERS = ["序号", "风险点编号", "风险点名称", "风险大类", "风险小类代码", "风险小类", "行业", "单位ID",
-                  "乡镇（街道）代码", "经度", "纬度", "风险等级", "评估方法", "分值", "管控层级", "演示数据"]
+                  "乡镇（街道）代码", "乡镇（街道）", "经度", "纬度", "风险等级", "评估方法", "分值", "管控层级", "演示数据"]
 
 
 def sources_xlsx(db: Session, *, principal: Principal, query: SourceQuery) -> bytes:
@@ -85,6 +88,7 @@ def sources_xlsx(db: Session, *, principal: Principal, query: SourceQuery) -> by
     classes = {c.code: c.name for c in tax.classes}
     subs = {s.code: s.name for s in tax.subclasses}
     industries = industry_names()
+    places = division_names(db)
     ws = _Sheet("风险源")
     ws.header(SOURCE_HEADERS)
     stmt = service.SOURCES.select(principal, query).limit(MAX_EXPORT).with_only_columns(
@@ -95,7 +99,8 @@ def sources_xlsx(db: Session, *, principal: Principal, query: SourceQuery) -> by
     for i, (code, name, class_code, subclass_code, industry, unit_id, division_code, lon, lat, lvl, method, score,
             tier, synthetic) in enumerate(db.execute(stmt).yield_per(2000), start=1):
         append([i, code, safe(name), classes.get(class_code, class_code), subclass_code, subs.get(subclass_code, ""),
-                industries.get(industry, industry), unit_id, division_code, lon, lat, level(lvl),
+                industries.get(industry, industry), unit_id, division_code, places.get(division_code, ""), lon, lat,
+                level(lvl),
                 METHOD_LABELS.get(method or "", ""), score, tier, "是" if synthetic else "否"])
     return ws.to_bytes()
 
@@ -112,6 +117,7 @@ def register_xlsx(db: Session, *, principal: Principal, unit_id: int) -> tuple[U
     latest = service.latest_assessments(db, ids)
     measures = service.measures_by_source(db, ids)
     subs = {s.code: s.name for s in default_taxonomy().subclasses}
+    places = division_names(db, {s.division_code for s in sources})
     ws = _Sheet("风险管控清单")
     ws.append([f"{unit.name} 安全风险管控手册（一册）"])
     ws.append(["统一社会信用代码", unit.credit_code, "单位风险等级", ws.level(unit.risk_level)])
@@ -122,7 +128,7 @@ def register_xlsx(db: Session, *, principal: Principal, unit_id: int) -> tuple[U
         a = latest.get(s.id)
         ms = measures.get(s.id, [])
         factors = "，".join(f"{k.upper()}={v:g}" for k, v in (a.factors or {}).items()) if a else ""
-        ws.append([i, s.code, _safe(s.name), subs.get(s.subclass_code, s.subclass_code), s.division_code,
+        ws.append([i, s.code, _safe(s.name), subs.get(s.subclass_code, s.subclass_code), places.get(s.division_code, s.division_code),
                    ws.level(s.level), METHOD_LABELS.get(a.method, "") if a else "",
                    factors, a.score if a else None, _safe(a.assessor) if a else "",
                    fmt_local(a.assessed_at, "%Y-%m-%d %H:%M:%S") if a else "", s.management_tier,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -13,12 +13,14 @@ from yingji.core.auth import Principal, get_db, optional_principal
 from yingji.core.charts import Chart, Series, bars, stacked_bars
 from yingji.core.divisions import Division
 from yingji.core.errors import NotFound
-from yingji.risk import service
+from yingji.core.scope import in_scope
+from yingji.risk import permissions, service
 from yingji.risk.catalog import default_taxonomy
 from yingji.risk.grading import all_levels, default_grading_config, level_info
+from yingji.units import permissions as unit_permissions
 from yingji.units.catalog import default_industries
 from yingji.units.service import get_unit
-from yingji.web.pages import can, error_page, login_redirect, register_landing_panel
+from yingji.web.pages import error_page, login_redirect, register_landing_panel
 from yingji.web.templating import add_template_dir, render
 
 add_template_dir(FsPath(__file__).parent / "templates")
@@ -43,6 +45,15 @@ def stats_charts(stats: dict[str, Any], levels: list[Any]) -> dict[str, Chart]:
         "class": bars("risk-chart-class", "按风险大类的风险源数量", stats["by_class"], what="风险源数量", **note),
         "industry": bars("risk-chart-industry", "按行业的风险源数量", stats["by_industry"], what="风险源数量", **note),
     }
+
+
+# the unit edit form: field, label, input (select options from the unit schema's choices)
+UNIT_FORM = [("name", "单位名称", "text"), ("industry", "行业", "industry"), ("division_code", "所在乡镇（街道）代码", "text"),
+             ("address", "地址", "text"), ("lon", "经度（WGS84）", "number"), ("lat", "纬度（WGS84）", "number"),
+             ("scale", "规模", ["", "大型", "中型", "小型", "微型"]),
+             ("standardisation_level", "安全生产标准化等级", ["", "一级", "二级", "三级", "未达标"]),
+             ("legal_person", "法定代表人", "text"), ("safety_manager", "安全管理负责人", "text"),
+             ("phone", "联系电话", "text"), ("supervising_department", "监管部门", "text"), ("notes", "备注", "textarea")]
 
 
 def _levels() -> list[Any]:
@@ -103,13 +114,24 @@ def risk_map(request: Request, principal: MaybePrincipal) -> Response:
     return render(request, "risk_map.html", principal, active="supervision", title="安全风险一张图", **_common())
 
 
+DivisionQ = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})$", description="只看该区划")]
+
+
 @router.get("/supervision/risk-stats", response_class=HTMLResponse)
-def risk_stats(request: Request, principal: MaybePrincipal, db: Db) -> Response:
+def risk_stats(request: Request, principal: MaybePrincipal, db: Db, division: DivisionQ = None) -> Response:
+    """The statistics of the jurisdiction or of the division chosen in the picker (``?division=``)."""
     if principal is None:
         return login_redirect(request)
-    stats = service.risk_stats(db, principal=principal)
+    name = principal.scope_name
+    if division is not None:
+        found = db.get(Division, division)
+        if found is None or not in_scope(principal.scope_code, division):
+            return error_page(request, principal, "该区划不存在或不在您的管辖范围内", status=404,
+                              back_href="/supervision/risk-stats", back_label="返回风险统计")
+        name = found.name
+    stats = service.risk_stats(db, principal=principal, division=division)
     return render(request, "risk_stats.html", principal, active="supervision", title="风险统计", stats=stats,
-                  charts_data=stats_charts(stats, _levels()), **_common())
+                  charts_data=stats_charts(stats, _levels()), division=division, division_name=name, **_common())
 
 
 @router.get("/supervision/units", response_class=HTMLResponse)
@@ -117,7 +139,8 @@ def units(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
     return render(request, "risk_units.html", principal, active="supervision", title="生产经营单位",
-                  can_write=can(principal, "units:write") and principal.unit_id is None, **_common())
+                  can_write=unit_permissions.register_refusal(principal) is None,
+                  unit_flags=unit_permissions.page_flags(principal), **_common())
 
 
 @router.get("/supervision/units/{unit_id}", response_class=HTMLResponse)
@@ -134,9 +157,12 @@ def unit_page(request: Request, principal: MaybePrincipal, db: Db, unit_id: IdPa
     for s in sources:
         counts[s.level or "unassessed"] += 1
     points = [[s.id, s.lon, s.lat, s.level, s.name] for s in sources if s.lon is not None and s.lat is not None]
+    flags = permissions.page_flags(principal) | unit_permissions.page_flags(principal)
+    editable = {f: getattr(unit, f) for f in flags["editable_fields"]}
     return render(request, "risk_unit.html", principal, active="supervision", title=unit.name, unit=unit,
-                  sources=sources, division=division, counts=counts, points=points,
-                  can_write=can(principal, "supervision:write"), **_common())
+                  sources=sources, division=division, counts=counts, points=points, flags=flags,
+                  can_write=flags["can_register_source"], editable=editable,
+                  unit_form=[f for f in UNIT_FORM if f[0] in editable], **_common())
 
 
 @router.get("/supervision/sources/{source_id}", response_class=HTMLResponse)
@@ -150,16 +176,21 @@ def source_page(request: Request, principal: MaybePrincipal, db: Db, source_id: 
     unit = get_unit(db, principal=principal, unit_id=source.unit_id)
     cfg = default_grading_config()
     sub = next((x for x in default_taxonomy().subclasses if x.code == source.subclass_code), None)
+    history = service.list_assessments(db, principal=principal, source_id=source.id)
+    latest = history[0] if history else None
     grading = {
         "lec_levels": [{"key": b.key, "op": b.op, "bound": b.bound} for b in cfg.lec_levels],
         "ls_levels": [{"key": b.key, "op": b.op, "bound": b.bound} for b in cfg.ls_levels],
-        "subclass_method": sub.method if sub else "lec",
+        # safe default: the form opens at the current assessment, or with nothing chosen
+        "subclass_method": latest.method if latest else (sub.method if sub else "lec"),
+        "current": {"method": latest.method, "factors": latest.factors, "level": latest.level,
+                    "score": latest.score} if latest else None,
     }
+    flags = permissions.page_flags(principal)
     return render(request, "risk_source.html", principal, active="supervision", title=source.name, source=source,
-                  **grading,
-                  unit=unit, history=service.list_assessments(db, principal=principal, source_id=source.id),
+                  **grading, unit=unit, history=history, flags=flags,
                   measures=service.list_measures(db, principal=principal, source_id=source.id), cfg=cfg,
-                  can_write=can(principal, "supervision:write"), **_common())
+                  can_write=flags["can_assess"], **_common())
 
 
 @router.get("/supervision/sources/{source_id}/card", response_class=HTMLResponse)

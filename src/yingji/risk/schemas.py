@@ -68,24 +68,24 @@ class MapQuery(SourceFilters):
 
 
 class SourceIn(Strict):
-    unit_id: Id
-    code: SourceCode | None = Field(None, description="风险点编号；不填则自动生成")
-    name: ShortText
-    subclass_code: SubclassCode = Field(description="风险小类代码，见 /api/v1/risk/taxonomy")
-    division_code: DivisionCode | None = Field(None, description="所在乡镇（街道）；不填则取单位所在地")
-    lon: Lon | None = None
-    lat: Lat | None = None
-    description: LongText = ""
+    unit_id: Id = Field(title="所属单位")
+    code: SourceCode | None = Field(None, title="风险点编号", description="风险点编号；不填则自动生成")
+    name: ShortText = Field(title="风险点名称")
+    subclass_code: SubclassCode = Field(title="风险小类", description="风险小类代码，见 /api/v1/risk/taxonomy")
+    division_code: DivisionCode | None = Field(None, title="所在乡镇（街道）", description="所在乡镇（街道）；不填则取单位所在地")
+    lon: Lon | None = Field(None, title="经度")
+    lat: Lat | None = Field(None, title="纬度")
+    description: LongText = Field("", title="风险点描述")
 
 
 class SourcePatch(Strict):
-    name: ShortText | None = None
-    subclass_code: SubclassCode | None = None
-    division_code: DivisionCode | None = None
-    lon: Lon | None = None
-    lat: Lat | None = None
-    description: LongText | None = None
-    management_tier: Tier | None = None
+    name: ShortText | None = Field(None, title="风险点名称")
+    subclass_code: SubclassCode | None = Field(None, title="风险小类")
+    division_code: DivisionCode | None = Field(None, title="所在乡镇（街道）")
+    lon: Lon | None = Field(None, title="经度")
+    lat: Lat | None = Field(None, title="纬度")
+    description: LongText | None = Field(None, title="风险点描述")
+    management_tier: Tier | None = Field(None, title="管控层级")
 
 
 class SourceOut(Out):
@@ -124,13 +124,14 @@ Factor = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
 class AssessmentIn(Strict):
-    method: Literal["lec", "ls"] = Field(description="lec：作业条件危险性分析法 D=L×E×C；ls：风险矩阵 R=L×S")
-    l: Factor = Field(description="L：事故发生的可能性")
-    e: Factor | None = Field(None, description="E：暴露于危险环境的频繁程度（LEC）")
-    c: Factor | None = Field(None, description="C：发生事故产生的后果（LEC）")
-    s: Factor | None = Field(None, description="S：后果严重性（风险矩阵）")
-    assessor: Small = ""
-    note: LongText = ""
+    method: Literal["lec", "ls"] = Field(title="评估方法",
+                                         description="lec：作业条件危险性分析法 D=L×E×C；ls：风险矩阵 R=L×S")
+    l: Factor = Field(title="可能性（L）", description="L：事故发生的可能性")
+    e: Factor | None = Field(None, title="暴露频繁程度（E）", description="E：暴露于危险环境的频繁程度（LEC）")
+    c: Factor | None = Field(None, title="后果（C）", description="C：发生事故产生的后果（LEC）")
+    s: Factor | None = Field(None, title="后果严重性（S）", description="S：后果严重性（风险矩阵）")
+    assessor: Small = Field("", title="评估人")
+    note: LongText = Field("", title="说明")
 
 
 class AssessmentOut(Out):
@@ -166,10 +167,10 @@ class AssessedOut(Strict):
 
 
 class MeasureIn(Strict):
-    measure: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    kind: Annotated[str, StringConstraints(max_length=32)] = ""
-    responsible_tier: Annotated[str, StringConstraints(max_length=32)] = ""
-    responsible_person: Small = ""
+    measure: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(title="管控措施")
+    kind: Annotated[str, StringConstraints(max_length=32)] = Field("", title="措施类型")
+    responsible_tier: Annotated[str, StringConstraints(max_length=32)] = Field("", title="责任层级")
+    responsible_person: Small = Field("", title="责任人")
 
 
 class MeasureOut(Out):

@@ -19,18 +19,14 @@ from yingji.core.divisions import township_in_scope as township
 from yingji.core.errors import Conflict, Forbidden
 from yingji.core.importing import run_import
 from yingji.core.scope import ensure_in_scope, get_scoped, visible
+from yingji.units import permissions
 from yingji.units.catalog import check_industry
 from yingji.units.models import Unit
 from yingji.units.schemas import UnitIn, UnitPatch
 
-PERMISSION = "units:write"
-
 UNIT_FIELDS = ("name", "credit_code", "industry", "division_code", "address", "lon", "lat", "scale",
                "standardisation_level", "legal_person", "safety_manager", "phone", "supervising_department",
                "notes")
-# what an enterprise manager may change about its own unit (identity and location are the bureau's)
-ENTERPRISE_EDITABLE = {"address", "scale", "standardisation_level", "legal_person", "safety_manager", "phone",
-                       "notes", "lon", "lat"}
 
 
 def _snapshot(u: Unit) -> dict[str, Any]:
@@ -48,9 +44,14 @@ def _credit_conflict(db: Session, actor: Principal, credit_code: str, field: str
                    code="credit_code_unavailable")
 
 
+def _may_write(actor: Principal) -> None:
+    if (reason := permissions.write_refusal(actor)) is not None:
+        raise Forbidden(reason)
+
+
 def _no_enterprise_create(actor: Principal) -> None:
-    if actor.unit_id is not None:
-        raise Forbidden("企业用户只能维护本单位的信息，不能登记新单位")
+    if (reason := permissions.register_refusal(actor)) is not None:
+        raise Forbidden(reason)
 
 
 def _new_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
@@ -65,7 +66,7 @@ def _new_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
 
 
 def create_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
-    actor.require(PERMISSION)
+    _may_write(actor)
     _no_enterprise_create(actor)
     with atomic(db):
         unit = _new_unit(db, actor, data)
@@ -75,18 +76,17 @@ def create_unit(db: Session, actor: Principal, data: UnitIn) -> Unit:
 
 
 def update_unit(db: Session, actor: Principal, unit_id: int, patch: UnitPatch) -> Unit:
-    actor.require(PERMISSION)
+    _may_write(actor)
     with atomic(db):
         unit = get_scoped(db, actor, Unit, unit_id, what="生产经营单位")
         ensure_in_scope(actor, unit.division_code)
         before = _snapshot(unit)
         changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items()
                    if v is not None or k in ("lon", "lat")}
-        if actor.unit_id is not None:
-            locked = sorted(k for k in changes if k not in ENTERPRISE_EDITABLE and changes[k] != getattr(unit, k))
-            if locked:
-                raise Forbidden("企业用户不能修改单位的名称、行业、所在区划等登记信息（请联系属地应急管理部门）",
-                                field=locked[0])
+        changed = sorted(k for k in changes if changes[k] != getattr(unit, k))
+        if (reason := permissions.edit_refusal(actor, unit, changed)) is not None:
+            locked = [k for k in changed if k not in permissions.editable_fields(actor)]
+            raise Forbidden(reason, field=locked[0] if locked else None)
         if "division_code" in changes:
             township(db, actor, changes["division_code"])
         if "industry" in changes:
@@ -108,7 +108,7 @@ def import_units(db: Session, actor: Principal, content: bytes, filename: str, *
     """Import units from xlsx/csv. Returns (total rows, imported, errors, committed)."""
     from yingji.units.importing import parse_units
 
-    actor.require(PERMISSION)
+    _may_write(actor)
     _no_enterprise_create(actor)
     rows, errors = parse_units(content, filename)
 

@@ -54,5 +54,5 @@ def industry_names() -> dict[str, str]:
 def check_industry(code: str, field: str = "industry") -> str:
     known = industry_names()
     if code not in known:
-        raise ValidationFailed(f"行业代码“{code}”未配置，可选：{'、'.join(known)}", field=field)
+        raise ValidationFailed(f"行业“{code}”未配置，请从行业清单中选择（管理员可在行业配置中增加）", field=field)
     return code

@@ -23,36 +23,36 @@ Standardisation = Literal["一级", "二级", "三级", "未达标", ""]
 
 
 class UnitIn(Strict):
-    name: ShortText
-    credit_code: CreditCode = Field(description="统一社会信用代码（18 位）")
-    industry: IndustryCode = Field(description="行业代码，见 /api/v1/units/industries")
-    division_code: DivisionCode = Field(description="所在乡镇（街道）代码（9 位）")
-    address: Address = ""
-    lon: Lon | None = None
-    lat: Lat | None = None
-    scale: Scale = ""
-    standardisation_level: Standardisation = ""
-    legal_person: Small = ""
-    safety_manager: Small = ""
-    phone: Phone = ""
-    supervising_department: Small = ""
-    notes: LongText = ""
+    name: ShortText = Field(title="单位名称")
+    credit_code: CreditCode = Field(title="统一社会信用代码", description="统一社会信用代码（18 位）")
+    industry: IndustryCode = Field(title="行业", description="行业代码，见 /api/v1/units/industries")
+    division_code: DivisionCode = Field(title="所在乡镇（街道）", description="所在乡镇（街道）代码（9 位）")
+    address: Address = Field(default="", title="地址")
+    lon: Lon | None = Field(default=None, title="经度")
+    lat: Lat | None = Field(default=None, title="纬度")
+    scale: Scale = Field(default="", title="规模")
+    standardisation_level: Standardisation = Field(default="", title="安全生产标准化等级")
+    legal_person: Small = Field(default="", title="法定代表人")
+    safety_manager: Small = Field(default="", title="安全管理负责人")
+    phone: Phone = Field(default="", title="联系电话")
+    supervising_department: Small = Field(default="", title="监管部门")
+    notes: LongText = Field(default="", title="备注")
 
 
 class UnitPatch(Strict):
-    name: ShortText | None = None
-    industry: IndustryCode | None = None
-    division_code: DivisionCode | None = None
-    address: Address | None = None
-    lon: Lon | None = None
-    lat: Lat | None = None
-    scale: Scale | None = None
-    standardisation_level: Standardisation | None = None
-    legal_person: Small | None = None
-    safety_manager: Small | None = None
-    phone: Phone | None = None
-    supervising_department: Small | None = None
-    notes: LongText | None = None
+    name: ShortText | None = Field(default=None, title="单位名称")
+    industry: IndustryCode | None = Field(default=None, title="行业")
+    division_code: DivisionCode | None = Field(default=None, title="所在乡镇（街道）")
+    address: Address | None = Field(default=None, title="地址")
+    lon: Lon | None = Field(default=None, title="经度")
+    lat: Lat | None = Field(default=None, title="纬度")
+    scale: Scale | None = Field(default=None, title="规模")
+    standardisation_level: Standardisation | None = Field(default=None, title="安全生产标准化等级")
+    legal_person: Small | None = Field(default=None, title="法定代表人")
+    safety_manager: Small | None = Field(default=None, title="安全管理负责人")
+    phone: Phone | None = Field(default=None, title="联系电话")
+    supervising_department: Small | None = Field(default=None, title="监管部门")
+    notes: LongText | None = Field(default=None, title="备注")
 
 
 class UnitOut(Out):

@@ -193,7 +193,11 @@ def login_page(request: Request, principal: MaybePrincipal, next: str | None = N
 def home_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
-    return render(request, "home.html", principal, active="home", title="首页")
+    from yingji.core.home import SLOTS
+
+    # the duty officer's cards come from GET /api/v1/home; the slots are the cards every home page keeps
+    slots = [{"key": key, "title": title, "href": href} for key, title, href in SLOTS]
+    return render(request, "home.html", principal, active="home", title="首页", slots=slots)
 
 
 @router.get("/supervision", response_class=HTMLResponse)
@@ -228,6 +232,11 @@ def decision_page(request: Request, principal: MaybePrincipal) -> Response:
 def admin_page(request: Request, principal: MaybePrincipal) -> Response:
     if principal is None:
         return login_redirect(request)
-    allowed = {name: can(principal, perm) for name, perm in
-               (("users", "users:manage"), ("audit", "audit:read"), ("verify", "audit:verify"))}
-    return domain_page(request, principal, "admin", template="admin.html", allowed=allowed)
+    from yingji.core import permissions
+    from yingji.core.passwords import MIN_LENGTH
+
+    flags = permissions.page_flags(principal)
+    allowed = {"users": flags["can_manage_users"], "audit": flags["can_read_audit"],
+               "verify": flags["can_verify_audit"]}
+    return domain_page(request, principal, "admin", template="admin.html", allowed=allowed,
+                       admin_data={"flags": flags, "password_min": MIN_LENGTH})

@@ -100,6 +100,7 @@ def thousands(value: float | int | None) -> str:
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
     PLATFORM_NAME=city_profile().platform_name,
+    CITY_NAME=city_profile().city_name,
     PLATFORM_CODE=PLATFORM_CODE,
     NAV=NAV,
     static_url=static_url,
@@ -142,7 +143,7 @@ def principal_context(principal: Principal | None) -> dict[str, Any] | None:
 def shell_context(request: Request) -> dict[str, Any]:
     """What every page's scripts need from the configuration: time zone, map defaults, code labels."""
     from yingji.config import get_settings
-    from yingji.core.divisions import LEVEL_LABELS
+    from yingji.core.labels import all_labels
 
     settings = getattr(request.app.state, "settings", None) or get_settings()
     profile = city_profile()
@@ -153,7 +154,7 @@ def shell_context(request: Request) -> dict[str, Any]:
         "map": {"center": list(centre), "zoom": settings.map_zoom if settings.map_zoom is not None else profile.map_zoom,
                 "min_zoom": settings.map_min_zoom, "max_zoom": settings.map_max_zoom,
                 "bounds": list(settings.map_bounds) if settings.map_bounds else None},
-        "labels": {"division_levels": dict(LEVEL_LABELS)},
+        "labels": all_labels(),  # every code's Chinese label (yingji.core.labels): labelOf(table, key)
     }
 
 

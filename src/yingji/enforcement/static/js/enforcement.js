@@ -1,7 +1,7 @@
 /* 执法检查: the annual inspection plan (calendar by month), penalties and the blacklist. */
 import { byId, el, replace } from '../../js/lib/dom.js';
 import { levelTable } from '../../js/lib/levels.js';
-import { api } from '../../js/components/api.js';
+import { api, listAll } from '../../js/components/api.js';
 import { appUrl, fmt, pageData } from '../../js/components/context.js';
 import { promptDialog } from '../../js/components/dialog.js';
 import { divisionLabel } from '../../js/components/divisions.js';
@@ -57,15 +57,20 @@ export function start() {
   async function plans() {
     try {
       const d = await api('/enforcement/plans', { query: { page_size: 100 } });
-      replace(byId('plans-table').tBodies[0], d.items.map((p) => el('tr', { dataset: { planId: p.id } },
+      replace(byId('plans-table').tBodies[0], d.items.length ? d.items.map((p) => el('tr', { dataset: { planId: p.id } },
         el('td', { text: String(p.year) }), el('td', null, divisionLabel(p.division_code)),
-        el('td', { class: 'num', text: fmt.number(p.item_count) }), el('td', { text: fmt.minute(p.generated_at) }),
-        el('td', null, el('button', { type: 'button', class: 'btn', text: '查看日历', onclick: () => calendar(p.id) })))));
+        el('td', { class: 'num', text: p.items_in_scope === p.item_count ? fmt.number(p.item_count)
+          : `${fmt.number(p.items_in_scope)} / ${fmt.number(p.item_count)}` }),
+        el('td', { text: fmt.minute(p.generated_at) }),
+        el('td', null, el('button', { type: 'button', class: 'btn', text: '查看日历', onclick: () => calendar(p.id) }))))
+        : el('tr', null, el('td', { colspan: 5, class: 'muted', text: '暂无检查计划' })));
       const want = Number(params.get('plan'));
       const month = Number(params.get('month'));
-      const chosen = d.items.find((p) => p.id === want) || d.items[0];
+      // a month without a plan (e.g. from the home page): this year's plan, else the latest
+      const thisYear = Number(fmt.parts(new Date()).year);
+      const chosen = d.items.find((p) => p.id === want) || d.items.find((p) => p.year === thisYear) || d.items[0];
       if (chosen) calendar(chosen.id);
-      if (chosen && chosen.id === want && month >= 1 && month <= 12) items(chosen.id, month);
+      if (chosen && (chosen.id === want || !want) && month >= 1 && month <= 12) items(chosen.id, month);
     } catch (err) { failTo(null)(err); }
   }
 
@@ -84,7 +89,7 @@ export function start() {
       replace(byId('blacklist-table').tBodies[0], d.items.map((b) => el('tr', { dataset: { entryId: b.id } },
         el('td', { text: b.unit_name }), el('td', { text: b.reason }), el('td', { text: date(b.listed_at) }),
         el('td', { text: b.removed_at ? `${date(b.removed_at)}（${b.removal_reason || ''}）` : '' }),
-        el('td', null, !b.removed_at && flags.can_write ? el('button', { type: 'button', class: 'btn btn-small bl-remove', dataset: { entryId: b.id },
+        el('td', null, !b.removed_at && (flags.flags || {}).can_blacklist ? el('button', { type: 'button', class: 'btn btn-small bl-remove', dataset: { entryId: b.id },
           text: '移出', 'aria-label': `移出黑名单：${b.unit_name}`, onclick: () => removeFromBlacklist(b) }) : null))));
     } catch (err) { failTo(null)(err); }
   }
@@ -100,6 +105,11 @@ export function start() {
 
   const planForm = byId('plan-form');
   if (planForm) {
+    // the divisions the plan may be for: the jurisdiction and the counties / townships inside it, by name
+    listAll('/divisions', { level: 'county' }).then((counties) => {
+      const select = byId('plan-division');
+      for (const c of counties) if (c.code !== select.options[0].value) select.appendChild(el('option', { value: c.code, text: c.name }));
+    }).catch(() => {});
     planForm.addEventListener('submit', (e) => {
       e.preventDefault();
       submitForm(planForm, async (f) => {

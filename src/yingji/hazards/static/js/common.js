@@ -1,7 +1,7 @@
 /* What the 隐患排查治理 pages share: code → label tables from the page context, badges, dates, 摘牌. */
 import { el } from '../../js/lib/dom.js';
 import { api } from '../../js/components/api.js';
-import { fmt, pageData } from '../../js/components/context.js';
+import { fmt, labelOf, pageData } from '../../js/components/context.js';
 import { promptDialog } from '../../js/components/dialog.js';
 import { toast } from '../../js/components/toast.js';
 
@@ -14,7 +14,7 @@ export const SUPERVISION = pageData.supervision_labels || {};
 export const flags = pageData.flags || {};
 
 export const stateName = (key) => STATES[key] || key || '';
-export const actionName = (key) => ACTIONS[key] || key || '';
+export const actionName = (key) => ACTIONS[key] || labelOf('hazard_actions', key) || '';
 export const supervisionName = (key) => SUPERVISION[key] || key || '';
 
 /** 2026-01-10 09:30 (the configured time zone) */

@@ -18,7 +18,7 @@ export function start() {
     const entries = h.timeline.map((t) => ({
       at: t.at,
       node: el('li', null, el('time', { text: dt(t.at) }), ' ', el('strong', { text: actionName(t.action) }), ' ',
-        t.from_state ? `${stateName(t.from_state)} → ` : '', stateName(t.to_state), ' · ', t.actor,
+        t.from_state ? `${stateName(t.from_state)} → ` : '', stateName(t.to_state), ' · ', t.actor_name || t.actor,
         t.reason ? `（原因：${t.reason}）` : ''),
     }));
     for (const x of h.listings) {
@@ -26,7 +26,8 @@ export function start() {
         el('strong', { text: supervisionName(x.level) }), ' ', x.listed_by, ' · ', x.notice_no, x.automatic ? '（逾期自动升级）' : '') });
       if (x.lifted_at) {
         entries.push({ at: x.lifted_at, node: el('li', { class: 'hz-tl-lift' }, el('time', { text: dt(x.lifted_at) }), ' ',
-          el('strong', { text: '摘牌' }), ' ', supervisionName(x.level), ' · ', x.notice_no, x.lifted_by ? ` · ${x.lifted_by}` : '',
+          el('strong', { text: '摘牌' }), ' ', supervisionName(x.level), ' · ', x.notice_no,
+          x.lifted_by ? ` · ${x.lifted_by_name || x.lifted_by}` : '',
           x.lift_reason ? `（原因：${x.lift_reason}）` : '') });
       }
     }
@@ -41,7 +42,8 @@ export function start() {
       h.overdue ? el('span', { class: 'hz-badge hz-badge-overdue', text: '逾期' }) : null,
       h.supervision_level ? el('span', { class: 'hz-badge hz-listed', id: 'hz-listed-badge', text: `挂牌督办：${supervisionName(h.supervision_level)}` }) : null);
     replace(byId('hz-info'), [['隐患编号', h.code], ['分级', h.tier_label], ['状态', h.state_label], ['单位', h.unit_name],
-      ['区划', divisionLabel(h.division_code)], ['发现时间', dt(h.discovered_at)], ['整改期限', dt(h.deadline)], ['销号时间', dt(h.closed_at)],
+      ['区划', divisionLabel(h.division_code)], ['上报人', h.reported_by_name], ['发现时间', dt(h.discovered_at)],
+      ['整改期限', dt(h.deadline)], ['销号时间', dt(h.closed_at)],
       ['描述', h.description]].map(([k, v]) => [el('dt', { text: k }), el('dd', null, v || '—')]));
 
     let needsReason = false;
@@ -72,12 +74,25 @@ export function start() {
         'aria-label': `摘牌：${supervisionName(x.level)} ${x.notice_no}`, onclick: () => liftDialog(x, id).then((done) => { if (done) load(); }) }) : null))
       : el('li', { class: 'muted', text: '未挂牌' }));
 
+    // 挂牌督办: only the levels this user may still list this hazard at (none once closed or listed higher)
+    const listingForm = byId('hz-listing-form');
+    if (listingForm) {
+      const allowed = h.listing_levels || [];
+      listingForm.hidden = !allowed.length;
+      for (const option of listingForm.elements.level.options) option.hidden = !allowed.includes(option.value);
+      if (allowed.length && !allowed.includes(listingForm.elements.level.value)) listingForm.elements.level.value = allowed[0];
+    }
+
     replace(byId('hz-attachments'), h.attachments.map((a) => el('li', null,
       el('a', { href: apiUrl(`/hazards/${id}/attachments/${a.id}`), target: '_blank', rel: 'noopener', text: a.filename }),
-      ` (${fmt.bytes(a.size)})`)));
+      ` （${fmt.bytes(a.size)}，${a.uploaded_by_name || a.uploaded_by}上传）`)));
     replace(byId('hz-timeline'), timeline(h));
     replace(byId('hz-notices'), h.notifications.length
-      ? h.notifications.map((n) => el('li', null, dt(n.at), ' → ', n.recipients, '：', n.message))
+      ? h.notifications.map((n) => (n.kind === 'todo'
+        ? el('li', { class: ['hz-todo', n.done_at && 'hz-todo-done'], dataset: { notice: n.id, open: n.done_at ? 'false' : 'true' } },
+          el('strong', { text: n.done_at ? '已办结的待办' : '待办' }), ' ', dt(n.at), ' → ', n.recipients, '：', n.message,
+          n.done_at ? `（${dt(n.done_at)} 办结）` : '')
+        : el('li', null, dt(n.at), ' → ', n.recipients, '：', n.message)))
       : el('li', { class: 'muted', text: '暂无' }));
   }
 
@@ -103,6 +118,8 @@ export function start() {
     if (action === 'start_rectification') { const p = planBody(); if (Object.keys(p).length) body.plan = p; }
     try {
       render(await api(`/hazards/${id}/transitions`, { method: 'POST', body }));
+      clearErrors(planForm, errorBox);   // an old error must not outlive the success
+      if (action === 'reject') byId('hz-reason').value = '';
       toast(`${actionName(action)}：成功`, 'success');
     } catch (err) {
       showErrors(planForm, err, errorBox);
@@ -114,6 +131,7 @@ export function start() {
     clearErrors(planForm, errorBox);
     try {
       render(await api(`/hazards/${id}/plan`, { method: 'PUT', body: planBody() }));
+      clearErrors(planForm, errorBox);
       toast('整改方案已保存', 'success');
     } catch (err) {
       showErrors(planForm, err, errorBox);
@@ -129,6 +147,7 @@ export function start() {
       try {
         await api(`/hazards/${id}/listings`, { method: 'POST',
           body: { level: f.level.value, listed_by: f.listed_by.value, notice_no: f.notice_no.value, deadline: dayEnd(f.deadline.value) } });
+        clearErrors(listingForm, errorBox);
         toast('已挂牌督办', 'success');
         load();
       } catch (err) {
@@ -144,6 +163,7 @@ export function start() {
       clearErrors(upload, errorBox);
       try {
         await api(`/hazards/${id}/attachments`, { method: 'POST', form: new FormData(upload) });
+        clearErrors(upload, errorBox);
         toast('已上传', 'success');
         upload.reset();
         load();
@@ -153,4 +173,7 @@ export function start() {
     });
   }
   load();
+  if (new URLSearchParams(window.location.search).get('new')) {
+    toast('隐患已上报，可在“照片与附件”中上传现场照片；监管部门确认后进入整改', 'success');
+  }
 }

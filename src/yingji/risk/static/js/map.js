@@ -1,8 +1,11 @@
 /**
- * 安全风险一张图: county outlines (no tiles), risk sources as level-coloured markers in a marker
- * cluster (fluid with 10k+ points), filters (kept in the URL), per-district counts, live refresh
- * on "risk.assessed" events. Each marker element carries data-source-id and data-level and the
- * class risk-<level>; ?focus=<source id> zooms to one source.
+ * 安全风险一张图: county outlines over the offline road layer (no tiles), risk sources as
+ * level-coloured markers in a marker cluster (fluid with 10k+ points), filters (kept in the URL),
+ * per-district counts, live refresh on "risk.assessed" events. A cluster is a ring of the four
+ * levels' shares (colours from the grading configuration) with the count in the middle, so the map
+ * says where risk concentrates — not only where one red source hides. Each marker element carries
+ * data-source-id and data-level and the class risk-<level>; each ring's arcs data-key/data-value;
+ * ?focus=<source id> zooms to one source.
  */
 import { byId, el, replace } from '../../js/lib/dom.js';
 import { cleanQuery, readState, writeState } from '../../js/lib/query.js';
@@ -10,7 +13,7 @@ import { api } from '../../js/components/api.js';
 import { appUrl, fmt } from '../../js/components/context.js';
 import { divisionQuery, onDivision } from '../../js/components/divisions.js';
 import { fillForm, formValues } from '../../js/components/forms.js';
-import { bindNodePopup, createMap, districtLayer, fitTo, leaflet, nodeIcon } from '../../js/components/map.js';
+import { bindNodePopup, createMap, districtLayer, fitTo, leaflet, nodeIcon, ringIcon, roadLayer } from '../../js/components/map.js';
 import { onEvent } from '../../js/components/ticker.js';
 import { levelBadge, levels } from './levels.js';
 
@@ -21,13 +24,21 @@ function markerIcon(id, level) {
   });
 }
 
+/** A cluster: a ring of the levels' shares among its sources (unassessed in grey), the count inside. */
 function clusterIcon(cluster) {
-  const worst = levels.highest(cluster.getAllChildMarkers().map((m) => m.options.level));
+  const counts = new Map();
+  for (const m of cluster.getAllChildMarkers()) {
+    const key = levels.has(m.options.level) ? m.options.level : '';
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
   const n = cluster.getChildCount();
-  return nodeIcon({
-    className: `risk-cluster ${levels.className(worst)}`, iconSize: [34, 34],
-    build: () => el('span', { title: `${n} 个风险源，最高：${levels.text(worst)}`, text: String(n) }),
-  });
+  const parts = [...levels.list.map((lv) => lv.key), ''].map((key) => ({
+    key: key || 'unassessed', value: counts.get(key) || 0, colour: levels.hex(key || null), label: levels.text(key || null),
+  }));
+  const worst = levels.highest([...counts.keys()]);
+  const size = n >= 1000 ? 50 : n >= 100 ? 44 : 38;
+  return ringIcon({ parts, total: n, size, className: `risk-cluster ${levels.className(worst)}`,
+    title: `${n} 个风险源：${parts.filter((p) => p.value).map((p) => `${p.label} ${p.value}`).join('，')}` });
 }
 
 function popupNode(id) {
@@ -154,6 +165,7 @@ export function start() {
   });
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
 
+  roadLayer(map);
   districtLayer('county', { interactive: false, style: { color: '#5b6b7f', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35 } })
     .then(({ layer }) => {
       layer.addTo(map);

@@ -1,6 +1,6 @@
 /* 生产经营单位: the units list (filters in the URL, sortable, paged, exportable) and the register form. */
-import { byId, el } from '../../js/lib/dom.js';
-import { api } from '../../js/components/api.js';
+import { byId, el, replace } from '../../js/lib/dom.js';
+import { api, listAll } from '../../js/components/api.js';
 import { appUrl, pageData } from '../../js/components/context.js';
 import { divisionLabel } from '../../js/components/divisions.js';
 import { submitForm } from '../../js/components/forms.js';
@@ -25,6 +25,16 @@ export function start() {
 
   const form = byId('unit-form');
   if (form) {
+    // the township by name (grouped by county), inside the jurisdiction
+    const select = byId('unit-division');
+    Promise.all([listAll('/divisions', { level: 'county' }), listAll('/divisions', { level: 'township' })]).then(([counties, towns]) => {
+      const byCounty = {};
+      towns.forEach((t) => { (byCounty[t.parent_code] = byCounty[t.parent_code] || []).push(t); });
+      const groups = counties.length ? counties.map((c) => el('optgroup', { label: c.name },
+        (byCounty[c.code] || []).map((t) => el('option', { value: t.code, text: t.name }))))
+        : towns.map((t) => el('option', { value: t.code, text: t.name }));
+      replace(select, el('option', { value: '', text: '请选择乡镇（街道）' }), groups);
+    }).catch((err) => replace(select, el('option', { value: '', text: `加载失败：${err.message}` })));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       submitForm(form, async (body) => {

@@ -6,6 +6,7 @@
  *   const entry = await promptDialog({ title: '移出黑名单', label: '原因（必填）',
  *                                      submit: (reason) => api(…, { body: { reason } }) });
  *   // entry === null when cancelled; errors of submit() are shown inside the dialog
+ *   const saved = await formDialog({ title: '修改用户', content: fieldsNode, submit: (form) => api(…) });
  */
 import { el } from '../lib/dom.js';
 
@@ -89,5 +90,38 @@ export function promptDialog({ title, label, value = '', required = true, multil
     },
   });
   input.focus();
+  return done;
+}
+
+/**
+ * A dialog around form fields (`content`: nodes with named controls). `submit(form)` runs before the
+ * dialog closes — what it returns is the result, what it throws is shown in the dialog, next to the
+ * field it names (error.field) when there is one. Resolves null when cancelled.
+ */
+export function formDialog({ title, content, confirmText = '保存', cancelText = '取消', danger = false, ids = {},
+  submit, className = 'dialog-form-wide' }) {
+  const confirm = el('button', { type: 'submit', value: 'ok', class: danger ? 'btn btn-danger' : 'btn btn-primary', id: ids.confirm || null, text: confirmText });
+  const cancel = el('button', { type: 'submit', value: 'cancel', class: 'btn', formnovalidate: true, text: cancelText });
+  let formNode = null;
+  const { done, dialog } = open({
+    title, content: el('div', { class: 'dialog-fields' }, content), actions: [cancel, confirm], className, ids,
+    onSubmit: async () => {
+      formNode.querySelectorAll('.field-message').forEach((n) => n.remove());
+      formNode.querySelectorAll('[aria-invalid="true"]').forEach((n) => n.removeAttribute('aria-invalid'));
+      try {
+        return await submit(formNode);
+      } catch (err) {
+        const control = err && err.field ? formNode.elements.namedItem(String(err.field).split('.').pop()) : null;
+        if (control && control.setAttribute) {
+          control.setAttribute('aria-invalid', 'true');
+          (control.closest('label') || control.parentElement).appendChild(el('span', { class: 'field-message', text: err.message }));
+        }
+        throw err;
+      }
+    },
+  });
+  formNode = dialog.querySelector('form');
+  const first = formNode.querySelector('input:not([type=hidden]), select, textarea');
+  if (first) first.focus();
   return done;
 }

@@ -5,6 +5,9 @@
  *
  *   onDivision((division) => …)   // {code, name, level, parent_code, isScope}; now (if known) and on every change
  *   selectDivision(code)          // e.g. from a click on the map
+ *
+ * A link may choose the division: `?division=350102` (e.g. a county's count on the home page
+ * linking to the filtered list) takes precedence over the remembered choice and becomes it.
  */
 import { el, replace } from '../lib/dom.js';
 import { listAll } from './api.js';
@@ -89,7 +92,11 @@ export function initDivisionPicker() {
   let counties = [];
   const townshipsByCounty = new Map();
 
-  const stored = () => { try { return JSON.parse(localStorage.getItem(storageKey) || 'null'); } catch { return null; } };
+  const fromUrl = () => {
+    const code = new URLSearchParams(window.location.search).get('division');
+    return code && /^(\d{6}|\d{9}|\d{12})$/.test(code) ? { code, parent_code: code.length > 6 ? code.slice(0, 6) : null } : null;
+  };
+  const stored = () => { try { return fromUrl() || JSON.parse(localStorage.getItem(storageKey) || 'null'); } catch { return null; } };
   const store = (d) => {
     try {
       if (!d || d.isScope) localStorage.removeItem(storageKey);
@@ -173,7 +180,9 @@ export function initDivisionPicker() {
       const pick = saved && towns.find((t) => t.code === saved.code);
       if (pick) townSel.value = pick.code;
       else if (towns.length === 1) townSel.value = towns[0].code;
-      setDivision(pick ? divisionOf(pick) : scope, 'init');
+      const chosen = pick ? divisionOf(pick) : scope;
+      if (fromUrl()) store(chosen);
+      setDivision(chosen, 'init');
       return;
     }
     const onlyOwnCounty = counties.length === 1 && counties[0].code === scope.code;
@@ -190,7 +199,9 @@ export function initDivisionPicker() {
     const county = currentCounty();
     const town = townCode ? (townshipsByCounty.get(countyCode) || []).find((t) => t.code === townCode) : null;
     if (townCode && !town) townSel.value = '';
-    setDivision(town ? divisionOf(town) : county ? divisionOf(county) : scope, 'init');
+    const chosen = town ? divisionOf(town) : county ? divisionOf(county) : scope;
+    if (fromUrl()) store(chosen);
+    setDivision(chosen, 'init');
   })().catch(reportError);
 }
 

@@ -4,7 +4,8 @@
  * online tiles (the platform runs on an isolated network). Tooltips, popups and icons are built
  * from DOM nodes whose text is set as text: never an HTML string.
  */
-import { el } from '../lib/dom.js';
+import { el, svgEl } from '../lib/dom.js';
+import { ringSegments, ringText } from '../lib/ring.js';
 import { api } from './api.js';
 import { ctx } from './context.js';
 
@@ -109,4 +110,83 @@ export function nodeControl(map, node, { position = 'bottomright', className = '
   const control = new Control({ position });
   control.addTo(map);
   return control;
+}
+
+/**
+ * A ring (donut) icon built from SVG nodes: one arc per part, its length the part's share, and the
+ * total in the middle. parts: [{key, value, colour, label}]. For marker clusters that show the
+ * mix of what they hold (e.g. the four risk levels) instead of only its worst member.
+ */
+export function ringIcon({ parts, total = null, size = 38, className = '', title = '' }) {
+  const r = size / 2 - 4;
+  const c = 2 * Math.PI * r;
+  const segs = ringSegments(parts, c);
+  const count = total === null ? segs.reduce((sum, s) => sum + s.value, 0) : total;
+  const text = title || ringText(segs, (s) => s.label || s.key);
+  return nodeIcon({
+    className: `ring-icon ${className}`.trim(), iconSize: [size, size],
+    build: () => svgEl('svg', { width: size, height: size, viewBox: `0 0 ${size} ${size}`, role: 'img', 'aria-label': text },
+      svgEl('title', { text }),
+      svgEl('circle', { cx: size / 2, cy: size / 2, r: r + 2.5, class: 'ring-bg' }),
+      svgEl('g', { transform: `rotate(-90 ${size / 2} ${size / 2})` },
+        segs.map((s) => svgEl('circle', {
+          cx: size / 2, cy: size / 2, r, fill: 'none', stroke: s.colour, 'stroke-width': 5,
+          'stroke-dasharray': `${s.length.toFixed(2)} ${(c - s.length).toFixed(2)}`, 'stroke-dashoffset': s.offset.toFixed(2),
+          'data-key': s.key, 'data-value': s.value,
+        }))),
+      svgEl('text', { x: size / 2, y: size / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', class: 'ring-count',
+        text: count >= 10000 ? `${Math.round(count / 1000) / 10}万` : String(count) })),
+  });
+}
+
+// road classes by rank: 1 motorways/trunk roads … 5 streets (the layer's "rank" property)
+const ROAD_STYLE = {
+  1: { color: '#8a939e', weight: 2.4 }, 2: { color: '#98a1ab', weight: 1.8 }, 3: { color: '#a9b1ba', weight: 1.3 },
+  4: { color: '#b7bec6', weight: 1 }, 5: { color: '#c3c9d0', weight: 0.8 },
+};
+let roadsData = null;
+
+/**
+ * The offline base map's roads (GET /api/v1/basemap/roads: the city's road network, pre-thinned)
+ * as a light, non-interactive layer under the map's own data. Each road class appears from its
+ * `min_zoom` on. Adds the OpenStreetMap attribution (ODbL) — or, with `attribution: false`, leaves it
+ * to the caller as `group.attributionText`. Resolves the layer group, or null when the city ships no
+ * road layer.
+ */
+export async function roadLayer(map, { pane = 'roadPane', zIndex = 405, attribution = true } = {}) {
+  const L = leaflet();
+  if (!map.getPane(pane)) {
+    map.createPane(pane).style.zIndex = zIndex;
+    map.getPane(pane).style.pointerEvents = 'none';
+  }
+  if (!roadsData) roadsData = api('/basemap/roads');
+  let fc;
+  try {
+    fc = await roadsData;
+  } catch {
+    roadsData = null;
+    return null;
+  }
+  const renderer = L.canvas({ pane, padding: 0.3 });
+  const classes = (fc.features || []).map((f) => ({
+    minZoom: Number(f.properties.min_zoom) || 0,
+    layer: L.geoJSON(f, { pane, interactive: false, renderer,
+      style: () => ({ ...(ROAD_STYLE[f.properties.rank] || ROAD_STYLE[5]), opacity: 0.85, lineCap: 'round', lineJoin: 'round' }) }),
+  }));
+  const group = L.layerGroup().addTo(map);
+  const update = () => {
+    const zoom = map.getZoom();
+    for (const c of classes) {
+      const show = zoom >= c.minZoom;
+      if (show && !group.hasLayer(c.layer)) group.addLayer(c.layer);
+      if (!show && group.hasLayer(c.layer)) group.removeLayer(c.layer);
+    }
+  };
+  map.on('zoomend', update);
+  update();
+  group.attributionText = fc.attribution || '';
+  if (attribution && fc.attribution) {
+    nodeControl(map, el('span', { class: 'road-attribution', text: fc.attribution }), { className: 'leaflet-control-attribution' });
+  }
+  return group;
 }

@@ -12,9 +12,10 @@
  */
 import { el, replace } from '../lib/dom.js';
 import { api } from './api.js';
-import { fmt, root, user } from './context.js';
-import { divisionName, onDivision } from './divisions.js';
+import { can, fmt, labelOf, root, user } from './context.js';
+import { divisionName, levelOf, onDivision } from './divisions.js';
 import { sseParser } from '../lib/sse.js';
+import { toast } from './toast.js';
 
 const MAX_EVENTS = 50;
 const STORAGE_KEY = 'yingji.lastEventId';
@@ -36,12 +37,29 @@ function lastId() {
   try { return sessionStorage.getItem(STORAGE_KEY); } catch { return null; }
 }
 
+/**
+ * Whether an event hands the signed-in user a to-do: a hazard step's event carries `payload.todo`
+ * {audience, audience_level, action, message} — the next step, addressed as the server addresses it.
+ */
+export function addressedToMe(evt) {
+  const p = (evt && evt.payload) || {};
+  const todo = p.todo;
+  if (!user || !todo || !can('hazards:write')) return false;
+  if (todo.audience === 'unit') return user.unit_id !== null && user.unit_id === p.unit_id;
+  if (todo.audience !== 'government' || user.unit_id !== null) return false;
+  const mine = levelOf(user.scope_code);
+  return mine === 'township' || mine === 'county' ? true : mine === 'city' && todo.audience_level === 'city';
+}
+
 function eventItem(evt, long) {
   const where = divisionName(evt.division_code);
-  return el('li', { class: 'ticker-item', dataset: { type: evt.type || '' }, title: `${fmt.datetime(evt.occurred_at)} ${evt.summary || ''}` },
+  const kind = labelOf('event_types', evt.type);
+  return el('li', { class: ['ticker-item', addressedToMe(evt) && 'ticker-mine'], dataset: { type: evt.type || '' },
+    title: `${fmt.datetime(evt.occurred_at)} ${kind && kind !== evt.type ? `［${kind}］` : ''}${evt.summary || ''}` },
     el('time', { datetime: evt.occurred_at, text: long ? fmt.datetime(evt.occurred_at) : fmt.shortTime(evt.occurred_at) }),
     where ? el('span', { class: 'ticker-where', text: where }) : null,
-    el('span', { class: 'ticker-text', text: evt.summary || evt.type || '' }));
+    el('span', { class: 'ticker-text', text: evt.summary || kind || '' }),
+    addressedToMe(evt) ? el('span', { class: 'ticker-todo', text: '待我处理' }) : null);
 }
 
 function render(fresh = []) {
@@ -75,6 +93,7 @@ function add(list, live) {
   render(live ? added : []);
   if (live) {
     for (const evt of added) {
+      if (addressedToMe(evt)) toast(`新待办：${evt.payload.todo.message || evt.summary || ''}`, 'info');
       for (const cb of listeners) {
         try { cb(evt); } catch (e) { console.error(e); }
       }

@@ -2,7 +2,8 @@
  * Search-as-you-type picker of a 生产经营单位 (ARIA combobox + listbox) over the units list API,
  * which only answers units inside the user's jurisdiction. Markup (ids by prefix):
  * #<p>-unit-search (text), #<p>-unit (hidden unit_id), #<p>-unit-list (listbox),
- * #<p>-unit-status (live region). onSelect(unit | null).
+ * #<p>-unit-status (live region). onSelect(unit | null). With `required` (the default) the form is
+ * not submitted until a unit is chosen.
  */
 import { el, replace } from '../lib/dom.js';
 import { api } from './api.js';
@@ -10,7 +11,7 @@ import { divisionLabel } from './divisions.js';
 
 export const UNITS_API = '/units';
 
-export function unitPicker(prefix, onSelect = null) {
+export function unitPicker(prefix, onSelect = null, { required = true } = {}) {
   const $ = (suffix) => document.getElementById(`${prefix}-${suffix}`);
   const input = $('unit-search');
   const hidden = $('unit');
@@ -107,7 +108,7 @@ export function unitPicker(prefix, onSelect = null) {
   });
   input.addEventListener('blur', () => setTimeout(close, 150));
   input.addEventListener('change', () => input.setCustomValidity(''));
-  if (input.form) {
+  if (input.form && required) {
     input.form.addEventListener('submit', (e) => {
       if (!hidden.value) {
         e.preventDefault();

