@@ -15,8 +15,9 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-SHARED = ["units"]
-DOMAINS = ["risk", "hazards", "enforcement"]
+SHARED = ["units", "places", "routing"]
+DOMAINS = ["risk", "hazards", "enforcement", "duty", "monitoring", "elevators", "warnings", "incidents", "plans",
+           "dispatch"]
 PACKAGES = SHARED + DOMAINS
 
 

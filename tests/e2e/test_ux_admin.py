@@ -49,7 +49,8 @@ def test_user_administration_end_to_end(page: Any, live_server: str, admin_passw
     page.click("#user-submit")
     _filter_users(page, username)
     row = _row(page, username)
-    assert unit["name"] in row.inner_text() and "企业安全管理员" in row.inner_text()
+    row.locator(f"text={unit['name']}").wait_for()  # the unit's name is filled in once fetched
+    assert "企业安全管理员" in row.inner_text()
     page.wait_for_function("() => document.getElementById('user-form-error').hidden")  # the old error is gone
 
     # edit, reset the password, sign in with the new one

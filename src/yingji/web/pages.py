@@ -60,7 +60,7 @@ def register_landing_panel(domain_key: str, template: str, context: Any = None,
     """Let a domain package show a panel of its own on a landing page (called at import time)."""
     panels = LANDING_PANELS.setdefault(domain_key, [])
     if all(t != template for t, _, _ in panels):
-        panels.append((template, context or (lambda: {}), stylesheet))
+        panels.append((template, context or dict, stylesheet))
 
 
 def served_paths(request: Request) -> set[str]:
@@ -96,24 +96,29 @@ DOMAINS: dict[str, dict[str, Any]] = {
         "title": "监测预警",
         "subtitle": "物联感知接入、阈值告警与预警信息发布",
         "capabilities": [
-            _cap("感知设备接入", "传感器登记与遥测接入（MQTT / HTTP），在线状态与数据质量"),
-            _cap("阈值规则与告警", "可配置的监测阈值规则，告警生成、确认与处置跟踪"),
-            _cap("电梯物联网监测", "困人、故障等电梯运行告警的接收与派单"),
-            _cap("预警信息编制与审批", "红橙黄蓝四级预警的编制、审核、签发流程"),
-            _cap("预警发布", "CAP 1.2 标准消息生成，按区划靶向推送至多渠道"),
-            _cap("预警覆盖分析", "预警发布范围内的人口与重点对象覆盖统计"),
+            _cap("感知设备接入", "传感器登记与遥测接入（MQTT / HTTP），在线状态与数据质量",
+                 "/monitoring/devices"),
+            _cap("阈值规则与告警", "可配置的监测阈值规则，告警生成、确认与处置跟踪", "/monitoring/alarms"),
+            _cap("电梯物联网监测", "困人、故障等电梯运行告警的接收与派单", "/monitoring/elevators"),
+            _cap("预警信息编制与审批", "红橙黄蓝四级预警的编制、审核、签发流程", "/monitoring/warnings"),
+            _cap("预警发布", "CAP 1.2 标准消息生成，按区划靶向推送至多渠道",
+                 "/monitoring/warnings/console"),
+            _cap("监测一张图", "按设备类型分层的实时监测地图，数值与告警实时刷新", "/monitoring/map"),
+            _cap("预警覆盖分析", "预警发布范围内的人口与重点对象覆盖统计", "/monitoring/warnings/coverage"),
         ],
     },
     "command": {
         "title": "指挥救援",
         "subtitle": "事件接报、应急值守、力量调度与预案启动",
         "capabilities": [
-            _cap("事件接报与分级", "突发事件接报登记，按条例自动研判事故等级与响应级别"),
-            _cap("信息报送", "快报 / 续报 / 核报时限跟踪与报送记录"),
-            _cap("应急值守", "值班表、值班日志与交接班"),
-            _cap("救援力量调度", "救援队伍与装备查询、路径规划、力量推荐与调度指令"),
-            _cap("应急预案", "预案管理、启动与响应措施跟踪"),
-            _cap("应急演练", "演练计划、实施记录与评估"),
+            _cap("事件接报与分级", "突发事件接报登记，按条例自动研判事故等级与响应级别", "/command/calls"),
+            _cap("事件看板", "在办事件实时看板、事件详情与处置时间线", "/command/incidents"),
+            _cap("地名地址", "区划、乡镇、道路、地标与平台内点位的模糊匹配定位", "/command/places"),
+            _cap("信息报送", "快报 / 续报 / 核报时限跟踪与报送记录", "/command/reports"),
+            _cap("应急值守", "值班表、值班日志与交接班", "/command/duty"),
+            _cap("救援力量调度", "救援队伍与装备查询、路径规划、力量推荐与调度指令", "/command/forces"),
+            _cap("应急预案", "预案管理、启动与响应措施跟踪", "/command/plans"),
+            _cap("应急演练", "演练计划、实施记录与评估", "/command/drills"),
         ],
     },
     "decision": {
