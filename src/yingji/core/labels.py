@@ -50,6 +50,7 @@ _CORE: Tables = {
         "user.password_changed": "修改密码",
         "token.created": "签发 API 令牌", "token.revoked": "吊销 API 令牌",
         "division.created": "新增行政区划", "division.updated": "更新行政区划", "division.imported": "导入行政区划",
+        "dataset.loaded": "登记数据集",
     },
     "event_types": {
         "auth.login": "登录", "auth.logout": "退出登录", "auth.session_ended": "结束会话",
