@@ -278,11 +278,10 @@ def _quantities(clause: str) -> list[_Qty]:
     for m in _QTY_RE.finditer(clause):
         q, c = m.group("q"), m.group("c")
         rest = clause[m.end():]
-        if c == "个":
-            if rest and not rest.startswith(_person_followers()):
-                gap = re.match(r"^[^，]{1,6}?的", rest)  # 一个骑电动车的学生
-                if not (gap and rest[gap.end():].startswith(nouns)):
-                    continue
+        if c == "个" and rest and not rest.startswith(_person_followers()):
+            gap = re.match(r"^[^，]{1,6}?的", rest)  # 一个骑电动车的学生
+            if not (gap and rest[gap.end():].startswith(nouns)):
+                continue
         if c == "对" and not re.match(r"^[^，]{0,2}(夫妻|老人|夫妇|母子|母女|父子)", rest):
             continue
         conv = _convert(q)

@@ -17,22 +17,6 @@ from yingji.core.importing import run_import
 from yingji.core.scope import in_scope
 from yingji.places import permissions, service
 from yingji.places.importing import PlaceRow, parse_any
-from yingji.places.models import Place
-
-
-def _city_code() -> str:
-    from yingji.config import get_settings
-
-    return get_settings().city_code
-
-
-def new_place(db: Session, row: PlaceRow, *, source: str, synthetic: bool = False) -> Place:
-    division, county, township = service.division_code_of(db, row.lon, row.lat, _city_code())
-    place = Place(name=row.name, aliases=row.aliases, kind=row.kind, lon=round(row.lon, 7), lat=round(row.lat, 7),
-                  geometry=row.geometry, division_code=division, county_code=county, township_code=township,
-                  source=source[:64], source_id=row.source_id[:100], synthetic=synthetic)
-    db.add(place)
-    return place
 
 
 def import_places(db: Session, actor: Principal, content: bytes, filename: str, *, datum: str = "WGS84",
@@ -47,13 +31,13 @@ def import_places(db: Session, actor: Principal, content: bytes, filename: str, 
         key = f"{row.kind}|{row.name}|{row.lon:.5f}|{row.lat:.5f}"
         if key in seen:
             raise Conflict(f"“{row.name}”在文件中重复", field="名称")
-        division, _, _ = service.division_code_of(db, row.lon, row.lat, _city_code())
+        division, _, _ = service.division_code_of(db, row.lon, row.lat, service.city_code())
         if not in_scope(actor.scope_code, division):
             raise Forbidden(f"“{row.name}”不在您的管辖范围内", field="经度")
         seen.add(key)
 
     result = run_import(db, actor, rows, errors, mode=mode, dry_run=dry_run, check=check,
-                        make=lambda row: new_place(db, row, source=source), what="place", label="地名",
+                        make=lambda row: db.add(service.place_from_row(db, row, source=source)), what="place", label="地名",
                         event_type="places.imported", filename=filename)
     if result[3]:
         service.invalidate()

@@ -26,9 +26,8 @@ KINDS = {
 class Place(Base):
     __tablename__ = "places"
     # jurisdiction by the most precise division known (township, else county, else the city);
-    # names are reference data every user of the area may read, enterprise users included
+    # searching (locate) reads every name, listing is by jurisdiction (enterprise users see none)
     __scope__ = ScopeSpec(division="division_code")
-    __unit_visible__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -22,7 +22,7 @@ class PlaceQuery(ListQuery):
 
 
 class LocateQuery(BaseModel):
-    q: str = Field(min_length=1, max_length=500, description="地址或来电文字（如：五四路和华林路路口）")
+    q: str = Field("", max_length=500, description="地址或来电文字（如：五四路和华林路路口）；只给经纬度时返回来电定位所在区划")
     lon: float | None = Field(None, ge=73.0, le=136.0, description="来电定位经度（WGS84，网络提供时）")
     lat: float | None = Field(None, ge=3.0, le=54.0, description="来电定位纬度（WGS84）")
     limit: int = Field(5, ge=1, le=20, description="最多返回几个候选")
@@ -60,13 +60,6 @@ class PlaceMatchOut(BaseModel):
 class LocateOut(BaseModel):
     q: str
     matches: list[PlaceMatchOut]
-
-
-class DivisionOfPointOut(BaseModel):
-    lon: float
-    lat: float
-    county_code: str | None
-    township_code: str | None
 
 
 ImportDatum = Literal["WGS84", "GCJ02"]

@@ -20,7 +20,6 @@ from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Dataset
 from yingji.core.geo import gcj02_to_wgs84
 from yingji.places import service
-from yingji.places.actions import new_place
 from yingji.places.importing import PlaceRow
 
 SEED_KEY = "places-seed-gazetteer"
@@ -75,9 +74,9 @@ def load(ctx: Any) -> None:
     actor = ctx.actor
     with ctx.database.session() as db, atomic(db):
         for row in seeds:
-            new_place(db, row, source=SEED_KEY)
+            db.add(service.place_from_row(db, row, source=SEED_KEY))
         for row in hospitals:
-            new_place(db, row, source=HOSPITALS_KEY)
+            db.add(service.place_from_row(db, row, source=HOSPITALS_KEY))
         db.add(Dataset(key=SEED_KEY, name="地名种子（地铁站、乡镇、机场）", source="OpenStreetMap（地铁站）、GeoNames cities1000、airportsdata",
                        licence="ODbL 1.0 / CC-BY 4.0 / MIT", datum="WGS84", synthetic=False,
                        method="seed_gazetteer_wgs84.csv 原样载入；所在区县、乡镇按点落区（乡镇边界为合成）",

@@ -132,6 +132,21 @@ def division_of_point(db: Session, lon: float, lat: float) -> tuple[str | None, 
     return county, township
 
 
+def city_code() -> str:
+    from yingji.config import get_settings
+
+    return get_settings().city_code
+
+
+def place_from_row(db: Session, row: Any, *, source: str, synthetic: bool = False) -> Place:
+    """A new gazetteer row (not yet added) from an import row, placed in its county and township."""
+    division, county, township = division_code_of(db, row.lon, row.lat, city_code())
+    return Place(name=row.name, aliases=list(row.aliases), kind=row.kind, lon=round(row.lon, 7),
+                 lat=round(row.lat, 7), geometry=row.geometry, division_code=division, county_code=county,
+                 township_code=township, source=source[:64], source_id=(row.source_id or "")[:100],
+                 synthetic=synthetic)
+
+
 def division_code_of(db: Session, lon: float, lat: float, city_code: str) -> tuple[str, str | None, str | None]:
     county, township = division_of_point(db, lon, lat)
     return township or county or city_code, county, township
@@ -214,8 +229,10 @@ def locate(db: Session, text: str, *, near: tuple[float, float] | None = None, l
     without a stored division are placed on the fly). ``principal``: when given, the platform's
     own points (units, risk sources) outside its jurisdiction are left out; place names are not.
     """
-    index = get_index(db)
     out: list[PlaceMatch] = []
+    if not (text or "").strip():
+        return out
+    index = get_index(db)
     for c in index.match(text, near=near, limit=limit * 3 if principal else limit):
         if principal is not None and c.entry.kind in ("unit", "risk_source") and not in_scope(
                 principal.scope_code, c.entry.township_code or c.entry.county_code or ""):

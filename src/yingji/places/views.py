@@ -14,7 +14,6 @@ from yingji.core.scope import get_scoped
 from yingji.places import actions, service
 from yingji.places.models import KINDS, Place
 from yingji.places.schemas import (
-    DivisionOfPointOut,
     ImportDatum,
     LocateOut,
     LocateQuery,
@@ -41,19 +40,15 @@ def list_places(db: Db, principal: Reader, query: Annotated[PlaceQuery, Query()]
     return service.PLACES.page(db, principal, query, out=lambda rows: [PlaceOut.model_validate(p) for p in rows])
 
 
-@router.get("/locate", response_model=LocateOut, summary="地名定位：模糊匹配地址或来电文字，返回点位、匹配方式与置信度")
+@router.get("/locate", response_model=LocateOut, summary="地名定位：模糊匹配地址或来电文字（可带来电定位），返回点位、匹配方式、置信度与所在区划")
 def locate(db: Db, principal: Reader, query: Annotated[LocateQuery, Query()]) -> LocateOut:
     near = (query.lon, query.lat) if query.lon is not None and query.lat is not None else None
     matches = service.locate(db, query.q, near=near, limit=query.limit, principal=principal)
+    if near is not None and not query.q.strip():  # only the caller's position: its county and township
+        county, township = service.division_of_point(db, near[0], near[1])
+        matches = [service.PlaceMatch("来电定位", "caller", near[0], near[1], 0.5, "来电定位", county, township,
+                                      "network")]
     return LocateOut(q=query.q, matches=[match_out(m) for m in matches])
-
-
-@router.get("/division-of-point", response_model=DivisionOfPointOut, summary="点位所在县（区、市）与乡镇（街道）")
-def division_of_point(db: Db, principal: Reader,
-                      lon: Annotated[float, Query(ge=73.0, le=136.0, description="经度（WGS84）")],
-                      lat: Annotated[float, Query(ge=3.0, le=54.0, description="纬度（WGS84）")]) -> DivisionOfPointOut:
-    county, township = service.division_of_point(db, lon, lat)
-    return DivisionOfPointOut(lon=lon, lat=lat, county_code=county, township_code=township)
 
 
 @router.get("/kinds", summary="地点类型")
