@@ -10,7 +10,7 @@ from yingji.core.auth import system_principal
 _n = itertools.count(1)
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Any]:  # noqa: N802 - the walk's convention
+def SAMPLES(tmp_path: Any) -> dict[str, Any]:
     from yingji.places import actions
 
     def import_sample(s: Any, ctx: dict[str, Any]) -> Any:
