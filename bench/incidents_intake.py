@@ -26,13 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from shapely.geometry import Point, shape  # noqa: E402
-from shapely.strtree import STRtree  # noqa: E402
+from shapely.geometry import Point, shape
+from shapely.strtree import STRtree
 
-from yingji.core.division_data import build_fuzhou  # noqa: E402
-from yingji.incidents.extract import extract  # noqa: E402
-from yingji.places.matching import Entry, Index  # noqa: E402
-from yingji.places.seed import data_dir, hospital_rows, seed_rows  # noqa: E402
+from yingji.core.division_data import build_fuzhou
+from yingji.incidents.extract import extract
+from yingji.places.matching import Entry, Index
+from yingji.places.seed import data_dir, hospital_rows, seed_rows
 
 KEYS = ("type", "county", "trapped", "injured", "dead")
 
