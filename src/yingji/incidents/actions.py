@@ -43,14 +43,23 @@ def _extract(text: str, names: dict[str, str]) -> Any:
 
 
 def _division_for(db: Session, actor: Principal, county_name: str | None, place: Any) -> str:
-    """The most precise division known: the place's township, its county, the county said, the user's own."""
-    for code in (getattr(place, "township_code", None), getattr(place, "county_code", None)):
-        if code and in_scope(actor.scope_code, code):
+    """The most precise division known: the place's township, its county, the county said, else the user's own.
+
+    A call about a place outside the call-taker's jurisdiction is refused (转交属地): the call-taker's
+    own division is used only when nothing was located, or when what was located contains it (a
+    township officer's call placed only at county level).
+    """
+    said = db.scalar(select(Division.code).where(Division.name == county_name, Division.level == "county")) \
+        if county_name else None
+    for code in (getattr(place, "township_code", None), getattr(place, "county_code", None), said):
+        if not code:
+            continue
+        if in_scope(actor.scope_code, code):
             return code
-    if county_name:
-        code = db.scalar(select(Division.code).where(Division.name == county_name, Division.level == "county"))
-        if code and in_scope(actor.scope_code, code):
-            return code
+        if in_scope(code, actor.scope_code):
+            return actor.scope_code
+        raise Forbidden(f"来电所述地点（{county_name or getattr(place, 'name', code)}）不在您的管辖范围内，请转交属地处理",
+                        field="transcript")
     return actor.scope_code
 
 
@@ -101,7 +110,6 @@ def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = N
     places = locator(place_text or data.transcript, near) if (place_text or near) else []
     best = places[0] if places else None
     division_code = _division_for(db, actor, ex.value("county"), best)
-    ensure_in_scope(actor, division_code)
     counts = {k: ex.value(k) or 0 for k in ("trapped", "injured", "dead")}
     result = grade(Counts(**counts))
     lon, lat = (best.lon, best.lat) if best else (None, None)
