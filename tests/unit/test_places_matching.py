@@ -106,3 +106,20 @@ def test_osm_names(tmp_path) -> None:
     assert got["东街口"].kind == "metro"
     assert got["五四路"].kind == "road" and got["五四路"].geometry["type"] == "LineString"
     assert len(errors) == 1 and "w11" in errors[0].message
+
+
+def test_osm_pbf_names(tmp_path) -> None:
+    import osmium
+
+    src = tmp_path / "t.osm"
+    src.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+ <node id="1" version="1" lat="26.08" lon="119.30"/><node id="2" version="1" lat="26.09" lon="119.30"/>
+ <way id="10" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="name" v="五四路"/></way>
+</osm>""", encoding="utf-8")
+    pbf = tmp_path / "t.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(src)):
+            writer.add(obj)
+    rows, errors = parse_osm(pbf.read_bytes(), "t.osm.pbf")
+    assert [r.name for _, r in rows] == ["五四路"] and not errors
