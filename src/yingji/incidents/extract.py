@@ -138,7 +138,8 @@ _CLAUSE_SPLIT = re.compile(r"[，。！？；,.!?;、\s]+")
 
 
 def _normalise(text: str) -> str:
-    return (text or "").translate(_FULLWIDTH).strip()
+    # 俩/仨 are numerals with their classifier built in: 他们俩 = 两个, 仨孩子 = 三个孩子
+    return (text or "").translate(_FULLWIDTH).replace("俩", "两个").replace("仨", "三个").strip()
 
 
 def _clauses(text: str) -> list[str]:
