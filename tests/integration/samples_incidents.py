@@ -56,7 +56,7 @@ def _call(db: Database, ctx: dict[str, Any]) -> int:
         from yingji.incidents.schemas import CallIn
 
         with db.session() as s:
-            taken = actions.take_call(s, system_principal(TOWNSHIP_A), CallIn(transcript=TRANSCRIPT),
+            taken = actions.take_call(s, system_principal(), CallIn(transcript=TRANSCRIPT),
                                       extractor=fake_extractor, locator=no_places)
             ctx["call_id"] = taken["call"].id
     return ctx["call_id"]

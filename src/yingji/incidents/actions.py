@@ -45,9 +45,9 @@ def _extract(text: str, names: dict[str, str]) -> Any:
 def _division_for(db: Session, actor: Principal, county_name: str | None, place: Any) -> str:
     """The most precise division known: the place's township, its county, the county said, else the user's own.
 
-    A call about a place outside the call-taker's jurisdiction is refused (转交属地): the call-taker's
-    own division is used only when nothing was located, or when what was located contains it (a
-    township officer's call placed only at county level).
+    A call about a place outside the call-taker's jurisdiction is refused (转交属地) — for a township
+    officer also a call placed only at the level of the county around it (the county takes it); the
+    call-taker's own division is used only when nothing was located.
     """
     said = db.scalar(select(Division.code).where(Division.name == county_name, Division.level == "county")) \
         if county_name else None
@@ -56,8 +56,6 @@ def _division_for(db: Session, actor: Principal, county_name: str | None, place:
             continue
         if in_scope(actor.scope_code, code):
             return code
-        if in_scope(code, actor.scope_code):
-            return actor.scope_code
         raise Forbidden(f"来电所述地点（{county_name or getattr(place, 'name', code)}）不在您的管辖范围内，请转交属地处理",
                         field="transcript")
     return actor.scope_code
