@@ -85,10 +85,9 @@ def detail(db: Session, principal: Principal, incident_id: int) -> dict[str, Any
 def board(db: Session, principal: Principal, now: datetime | None = None) -> list[dict[str, Any]]:
     """Every report still to submit for the incidents in scope, the most urgent first."""
     now = now or utcnow()
+    final_in = select(Report.incident_id).where(Report.kind == "final", Report.submitted_at.is_not(None))
     incidents = list(db.scalars(scoped(principal, Incident).where(
-        (Incident.status != "closed") | Incident.id.in_(
-            select(Report.incident_id).where(Report.kind == "final", Report.submitted_at.is_(None))) |
-        (Incident.closed_at.is_not(None)))))
+        (Incident.status != "closed") | Incident.id.not_in(final_in))))  # closed: until the 终报 is in
     names = division_names(db, {i.division_code for i in incidents})
     out = []
     for i in incidents:
