@@ -25,6 +25,8 @@ def test_seed_loads_real_names_and_locates_them(database):
         assert outside <= 3  # a few seed points lie offshore / outside the boundaries
         m = service.locate(s, "三叉街地铁站出口那边一辆电动车着火了")[0]
         assert (m.name, m.kind, m.county_code) == ("三叉街", "metro", "350104")
+        m = service.locate(s, "鼓楼")[0]  # GeoNames gives 福州市 the alias 鼓楼: the county comes first
+        assert (m.name, m.kind, m.matched_on) == ("鼓楼区", "county", "简称")
         m = service.locate(s, "长乐机场")[0]
         assert m.kind == "airport" and m.county_code == "350112"
         m = service.locate(s, "福州市传染病医院")[0]

@@ -36,8 +36,8 @@ _FILLER = re.compile(r"(附近|旁边|那边|这边|那里|这里|对面|门口|
 _PUNCT = re.compile(r"[\s，。！？；、,.!?;:：（）()\"'“”]+")
 _ROAD_KINDS = {"road"}
 #: base confidence per match kind
-BASE = {"名称": 0.97, "别名": 0.93, "简称": 0.85, "路口": 0.9, "包含": 0.8, "近似": 0.6}
-#: kinds ranked when several entries share a name (a county beats a metro station called 鼓楼)
+BASE = {"名称": 0.97, "别名": 0.9, "简称": 0.9, "路口": 0.9, "包含": 0.8, "近似": 0.6}
+#: kinds ranked when several entries share a name (鼓楼 is 鼓楼区 before a point whose alias it is)
 KIND_RANK = {"county": 9, "township": 8, "road": 7, "landmark": 6, "hospital": 6, "metro": 5, "airport": 6,
              "unit": 4, "risk_source": 4, "village": 3, "poi": 3}
 
@@ -178,7 +178,7 @@ class Index:
                 conf = BASE[on] if exact else BASE["包含"] * (0.75 + 0.25 * min(1.0, cover * 2))
                 if how == "简称" and not exact:
                     conf -= 0.05
-                conf += 0.01 * min(len(name), 8) + 0.002 * KIND_RANK.get(entry.kind, 3)
+                conf += 0.01 * min(len(name), 8) + 0.005 * KIND_RANK.get(entry.kind, 3)
                 cands.append(Candidate(entry, on, name, conf, entry.lon, entry.lat))
                 if entry.kind in _ROAD_KINDS:
                     roads.append((start, entry))
@@ -196,7 +196,7 @@ class Index:
         scored: list[Candidate] = []
         for c in cands:
             conf = c.confidence
-            if said_counties and c.entry.kind != "county":
+            if said_counties and c.entry.kind != "county" and c.matched_text not in self.county_names:
                 conf += 0.05 if c.entry.county_code in said_counties else -0.15
             if near is not None:
                 d_km = haversine_m(near[0], near[1], c.lon, c.lat) / 1000
@@ -206,7 +206,14 @@ class Index:
         # a broad area said with a precise place inside it (仓山区…金山大道): the precise one first
         seen: set[tuple[str, str, float, float]] = set()
         out: list[Candidate] = []
-        for c in sorted(scored, key=lambda c: -(c.confidence + 0.04 * _specificity(c))):
+        # ... but words read two ways (鼓楼: the county, or a point with that alias) keep their confidence
+        # order: the precision bonus is the one of the best reading of the same words
+        best_of: dict[str, Candidate] = {}
+        for c in scored:
+            if c.matched_text not in best_of or c.confidence > best_of[c.matched_text].confidence:
+                best_of[c.matched_text] = c
+        bonus = {t: 0.04 * _specificity(c) for t, c in best_of.items()}
+        for c in sorted(scored, key=lambda c: -(c.confidence + bonus[c.matched_text])):
             key = (c.entry.name, c.entry.kind, round(c.lon, 4), round(c.lat, 4))
             if key in seen:
                 continue
