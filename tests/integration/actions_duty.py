@@ -12,7 +12,7 @@ SYSTEM = system_principal()
 _n = itertools.count(1)
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Any]:  # noqa: N802
+def SAMPLES(tmp_path: Any) -> dict[str, Any]:
     from yingji.duty import actions
     from yingji.duty.schemas import HandoverIn, LogIn, ShiftIn
 

@@ -12,10 +12,18 @@ SYSTEM = system_principal()
 _n = itertools.count(1)
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Any]:  # noqa: N802
+def SAMPLES(tmp_path: Any) -> dict[str, Any]:
     from yingji.incidents import actions
-    from yingji.incidents.schemas import (CallIn, CountsIn, IncidentIn, MergeIn, ReceiveIn, ReportIn,
-                                          ReportSubmitIn, StatusIn)
+    from yingji.incidents.schemas import (
+        CallIn,
+        CountsIn,
+        IncidentIn,
+        MergeIn,
+        ReceiveIn,
+        ReportIn,
+        ReportSubmitIn,
+        StatusIn,
+    )
 
     def incident(s: Any) -> int:
         return actions.create_incident(s, SYSTEM, IncidentIn(type="建筑火灾", division_code=TOWNSHIP_A,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.console import Console
 from sqlalchemy import func, select
 
+from yingji.core.actions import load_reference
 from yingji.core.audit import AuditRecord
 from yingji.core.auth import system_principal
 from yingji.core.db import Database
 from yingji.core.divisions import Dataset
 from yingji.core.migrate import upgrade
-from yingji.core.actions import load_reference
 from yingji.demo import DemoContext
 from yingji.duty import seed as duty_seed
 from yingji.duty.models import DutyShift

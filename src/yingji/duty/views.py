@@ -10,7 +10,17 @@ from sqlalchemy.orm import Session
 from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.auth import Principal, get_db, requires
 from yingji.duty import actions, service
-from yingji.duty.schemas import HandoverIn, HandoverOut, LogIn, LogOut, LogQuery, RosterOut, RosterQuery, ShiftIn, ShiftOut
+from yingji.duty.schemas import (
+    HandoverIn,
+    HandoverOut,
+    LogIn,
+    LogOut,
+    LogQuery,
+    RosterOut,
+    RosterQuery,
+    ShiftIn,
+    ShiftOut,
+)
 
 router = APIRouter(prefix="/api/v1/duty", tags=["值班值守"], responses=ERROR_RESPONSES)
 

@@ -25,7 +25,16 @@ from yingji.incidents import permissions, records, service
 from yingji.incidents.grading import Counts, grade
 from yingji.incidents.models import STATUS_LABELS, Call, Incident, MergeProposal, Report
 from yingji.incidents.reporting import KIND_LABELS, level_label
-from yingji.incidents.schemas import CallIn, CountsIn, IncidentIn, MergeIn, ReceiveIn, ReportIn, ReportSubmitIn, StatusIn
+from yingji.incidents.schemas import (
+    CallIn,
+    CountsIn,
+    IncidentIn,
+    MergeIn,
+    ReceiveIn,
+    ReportIn,
+    ReportSubmitIn,
+    StatusIn,
+)
 
 MERGE_MINUTES = 60  # calls about the same incident: same type, within an hour …
 MERGE_METERS = 1000  # … and a kilometre (or the same township when a point is missing)
@@ -99,7 +108,7 @@ def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = N
         from yingji.places.service import gazetteer_names, locate
 
         names = gazetteer_names(db)
-        locator = lambda text, near: locate(db, text, near=near, limit=5, principal=actor)  # noqa: E731
+        locator = lambda text, near: locate(db, text, near=near, limit=5, principal=actor)
     else:
         names = {}
     ex = (extractor or (lambda t: _extract(t, names)))(data.transcript)

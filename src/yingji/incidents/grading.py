@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["Counts", "GradeResult", "grade", "grade_label", "grading_rules", "GRADE_KEYS"]
+__all__ = ["GRADE_KEYS", "Counts", "GradeResult", "grade", "grade_label", "grading_rules"]
 
 GRADE_KEYS = ("general", "larger", "major", "especially_major")
 

@@ -76,7 +76,6 @@ def new_incident(db: Session, actor: Principal, *, type: str, category: str, tit
                  hazards: list[str], keywords: list[str], description: str, occurred_at: datetime,
                  received_at: datetime, source: str, source_ref: str | None = None, unit_id: int | None = None,
                  synthetic: bool = False, origin_text: str = "") -> Incident:
-    now = utcnow()
     i = Incident(code="tmp", title=title or f"{place_text or ''}{type}"[:200], type=type, category=category,
                  place_text=place_text, lon=lon, lat=lat, division_code=division_code, status="received",
                  grade="general", response_level="IV", risk_flags=[], hazards=list(hazards), keywords=list(keywords),

@@ -17,8 +17,24 @@ from yingji.core.service import division_names
 from yingji.core.timeutil import fmt_local, local_midnight, local_now
 from yingji.incidents import permissions
 from yingji.incidents.grading import grade_label, grading_rules
-from yingji.incidents.models import STATUS_LABELS, Call, GradeRevision, Incident, MergeProposal, Report, TimelineEntry
-from yingji.incidents.reporting import KIND_LABELS, Due, Submitted, level_label, next_due, schedule, timeliness
+from yingji.incidents.models import (
+    STATUS_LABELS,
+    Call,
+    GradeRevision,
+    Incident,
+    MergeProposal,
+    Report,
+    TimelineEntry,
+)
+from yingji.incidents.reporting import (
+    KIND_LABELS,
+    Due,
+    Submitted,
+    level_label,
+    next_due,
+    schedule,
+    timeliness,
+)
 from yingji.incidents.schemas import CallQuery, IncidentOut, IncidentQuery
 
 RESPONSE_LABELS = {lv["key"]: lv["label"] for lv in grading_rules()["response_levels"]}
