@@ -9,5 +9,9 @@ for b in bench/bench_*.py; do
 done
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
+echo "== bench/incidents_intake.py"
+python bench/incidents_intake.py
+echo "== bench/incidents_board.py"
+python bench/incidents_board.py
 echo "== bench/load.sh"
 bash bench/load.sh "$@"

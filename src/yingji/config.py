@@ -101,6 +101,14 @@ class Settings(BaseSettings):
         default=None, description="south, west, north, east (WGS84) a map may be panned to; "
         "default: around the jurisdiction's boundaries")
 
+    # --- places (地名地址; yingji.places) ---
+    places_index_ttl: float = Field(
+        default=300.0, ge=0, description="seconds the place index (gazetteer + the platform's points) is reused "
+        "before the platform's points are collected again; an import rebuilds it at once")
+    places_gazetteer_dir: Path | None = Field(
+        default=None, description="folder of the real reference data the demo loads place names from "
+        "(seed_gazetteer_wgs84.csv, hospitals_37.geojson); default <reference data>/places")
+
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
 

@@ -55,7 +55,8 @@ def pages(ids: dict[str, int]) -> list[str]:
             "/supervision/units", f"/supervision/units/{ids['unit']}", f"/supervision/sources/{ids['source']}",
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
-            "/supervision/enforcement", "/supervision/hazards/new"]
+            "/supervision/enforcement", "/supervision/hazards/new", "/command/places",
+            "/command/calls", "/command/incidents", "/command/reports", "/command/duty"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]

@@ -23,3 +23,16 @@ def risk_cards(db: Session, principal: Principal, *, division: str | None) -> di
     return {"key": "risk.major", "title": f"{top.label}源（{top.colour_label}）", "count": sum(counts.values()),
             "severity": "info", "href": f"/supervision/risk-map?level={top.key}", "by_district": counts, "order": 40,
             "unit": "处", "note": top.management_tier}
+
+
+# --- places (地名地址): risk sources as named points of the place index (read hook ``places.points``) ---
+
+@hooks.handler("places.points")
+def risk_source_points(db: Session, actor: Principal | None) -> list[dict[str, Any]]:
+    """Every risk source with a position, for the place index (places filters by jurisdiction)."""
+    from sqlalchemy import select
+
+    rows = db.execute(select(RiskSource.name, RiskSource.lon, RiskSource.lat, RiskSource.division_code)
+                      .where(RiskSource.lon.is_not(None), RiskSource.lat.is_not(None))).all()
+    return [{"name": name, "aliases": [], "kind": "risk_source", "lon": lon, "lat": lat, "division_code": code,
+             "source": "risk"} for name, lon, lat, code in rows]

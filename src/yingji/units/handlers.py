@@ -27,3 +27,16 @@ def check_user_unit(db: Session, actor: Principal, *, unit_id: int, scope_code: 
         raise ValidationFailed("所选单位不存在或不在您的管辖范围内", field="unit_id") from None
     if not in_scope(scope_code, unit.division_code):
         raise ValidationFailed(f"企业安全管理员的管辖范围必须包含其单位所在地（{unit.name}）", field="scope_code")
+
+
+# --- places (地名地址): the units as named points of the place index (read hook ``places.points``) ---
+
+@hooks.handler("places.points")
+def unit_points(db: Session, actor: Principal | None) -> list[dict]:
+    """Every unit with a position, for the place index (places filters by jurisdiction when it answers)."""
+    from sqlalchemy import select
+
+    rows = db.execute(select(Unit.name, Unit.lon, Unit.lat, Unit.division_code)
+                      .where(Unit.lon.is_not(None), Unit.lat.is_not(None))).all()
+    return [{"name": name, "aliases": [], "kind": "unit", "lon": lon, "lat": lat, "division_code": code,
+             "source": "units"} for name, lon, lat, code in rows]

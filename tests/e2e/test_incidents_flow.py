@@ -1,0 +1,42 @@
+"""A duty officer takes a call through to a submitted first report in a real browser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import login, wait_booted
+
+pytestmark = pytest.mark.e2e
+
+TRANSCRIPT = "喂，鼓楼区东街口这边一栋居民楼着火了，烟很大，三楼好像有两个人被困，里面有个老人"
+
+
+def test_call_to_first_report(page: Any, live_server: str, admin_password: str) -> None:
+    login(page, live_server, "admin", admin_password, "/command/calls")
+    wait_booted(page)
+    page.fill("#call-transcript", TRANSCRIPT)
+    page.fill("input[name=caller_number]", "13800000000")
+    page.click("#call-extract")
+    form = page.locator("#incident-form")
+    form.wait_for(state="visible", timeout=60_000)
+    assert page.input_value("#incident-form input[name=type]") == "建筑火灾"
+    assert page.input_value("#incident-form input[name=trapped]") == "2"
+    assert "置信度" in page.text_content("[data-conf=type]")
+    assert page.input_value("#incident-form input[name=division_code]").startswith("350102")
+    assert "初判" in page.text_content("#grade-line")
+    page.click("#incident-create")
+    page.wait_for_url(re.compile(r"/command/incidents/\d+$"))
+    wait_booted(page)
+    page.locator("#inc-schedule button[data-kind=first][data-level=county]").click()
+    report = page.locator(".inc-report[data-kind=first]")
+    report.wait_for()
+    assert "【首报】" in report.locator("textarea").input_value()
+    report.locator("button", has_text="报送").click()
+    page.locator(".inc-report[data-kind=first]", has_text="已报送").wait_for()
+    page.locator("#inc-timeline li", has_text="报送首报").wait_for()
+    page.goto(f"{live_server}/command/incidents")
+    wait_booted(page)
+    page.locator("#board-table tbody tr").first.wait_for()
