@@ -46,9 +46,20 @@ _cache: dict[str, tuple[tuple[Any, ...], RecipientIndex]] = {}
 
 
 # -- the recipient index ------------------------------------------------------------------------
+_generation = [0]
+
+
+def forget_index() -> None:
+    """Drop the cached index (after bulk loads or deletions that keep the highest id and time)."""
+    with _cache_lock:
+        _generation[0] += 1
+        _cache.clear()
+
+
 def _registry_version(db: Session) -> tuple[Any, ...]:
+    # max(id) and max(updated_at) are index look-ups (a count of 8 million rows is not)
     row = db.execute(select(func.max(Recipient.id), func.max(Recipient.updated_at))).one()
-    return (str(db.get_bind().url), row[0], row[1])
+    return (str(db.get_bind().url), row[0], row[1], _generation[0])
 
 
 def load_recipients(db: Session, chunk: int = 200_000) -> Recipients:

@@ -1,0 +1,260 @@
+"""The delivery worker: expand campaigns into per-recipient deliveries, claim, send, mark.
+
+* **Expansion** (after the publishing action committed): the campaign's area is resolved against
+  the recipient index and one delivery row per recipient is inserted with ``INSERT … SELECT … ON
+  CONFLICT DO NOTHING`` in chunks — the unique ``(campaign_id, recipient_key)`` makes a restarted
+  expansion add only what is missing, never a second row.
+* **Claim**: a batch of due deliveries (officials first: ``priority`` 0) is leased to this worker
+  (``lease_owner``, ``lease_until``; ``SKIP LOCKED`` on PostgreSQL) and committed.
+* **Send** outside any transaction, per channel, through the channel's rate limiter.
+* **Mark**: delivered rows (still pending) become ``delivered``; failures are retried with
+  exponential back-off until ``broadcast_max_attempts``; campaign counters (coverage, time to the
+  last official and to 90 % of the public) move in the same transaction.
+
+A worker killed between claim and mark leaves its batch leased: a worker restarted under the same
+name takes its own leases back at once, any other after the lease expired. The batch in flight is
+then sent again with the same idempotency key (``<message_key>:<version>:<recipient>``), which
+the gateways and terminals use to drop the repeat: at-least-once transport, each recipient served
+once, one delivery row each.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, case, cast, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from yingji.broadcast import service
+from yingji.broadcast.channels import Channel, Outgoing, RateLimiter, backoff, default_channels
+from yingji.broadcast.models import Campaign, Delivery, Recipient
+from yingji.core.db import Database, UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+EXPAND_CHUNK = 20_000
+
+
+@contextmanager
+def technical(database: Database) -> Iterator[Any]:
+    """A committed technical write (leases, delivery marks, campaign counters): bookkeeping, not an action."""
+    with database.write_session() as db:
+        db.info["bookkeeping_commit"] = True  # kept until the commit that write_session does on exit
+        yield db
+
+
+class Deliverer:
+    def __init__(self, database: Database, settings: Any, *, channels: dict[str, Channel] | None = None,
+                 clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic, owner: str | None = None) -> None:
+        self.database, self.settings = database, settings
+        self.owner = (owner or f"{socket.gethostname()}:{os.getpid()}")[:40]
+        self.channels = channels if channels is not None else default_channels(settings, owner=self.owner)
+        self.clock = clock
+        self.limiters = {name: RateLimiter(float(getattr(settings, f"broadcast_rate_{name}", 1000.0)),
+                                           clock=monotonic, sleep=sleep) for name in self.channels}
+        self.sent: dict[str, int] = defaultdict(int)
+        self.released = self.release_own_leases()
+
+    # -- leases ---------------------------------------------------------------------------------
+    def release_own_leases(self) -> int:
+        """A restarted worker (same name) takes back what it had claimed before it died."""
+        with technical(self.database) as db:
+            r = db.execute(update(Delivery).where(Delivery.lease_owner == self.owner, Delivery.state == "pending")
+                           .values(lease_owner=None, lease_until=None))
+            return int(r.rowcount or 0)
+
+    # -- expansion ------------------------------------------------------------------------------
+    def expand(self) -> int:
+        with self.database.session() as db:
+            ids = list(db.execute(select(Campaign.id).where(Campaign.state == "targeting")
+                                  .order_by(Campaign.id)).scalars())
+        for cid in ids:
+            self.expand_campaign(cid)
+        return len(ids)
+
+    def _insert(self, db: Any, campaign: Campaign, ids: list[int], now: datetime) -> None:
+        dialect = db.get_bind().dialect.name
+        ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Delivery)
+        official_priority = 0 if campaign.officials_first else 1
+        sel = select(
+            literal(campaign.id), literal("r:") + cast(Recipient.id, String), Recipient.kind,
+            case((Recipient.kind == "terminal", "mqtt"), (Recipient.kind == "app", "app"), else_="sms"),
+            Recipient.address, Recipient.division_code,
+            case((Recipient.kind == "official", 0), else_=Recipient.population),
+            case((Recipient.kind == "official", official_priority), else_=1),
+            literal("pending"), literal(0), literal(now, UTCDateTime), literal(""),
+        ).where(Recipient.id.in_(ids))
+        stmt = ins.from_select(["campaign_id", "recipient_key", "kind", "channel", "address", "division_code",
+                                "population", "priority", "state", "attempts", "next_attempt_at", "last_error"], sel)
+        db.execute(stmt.on_conflict_do_nothing())
+
+    def expand_campaign(self, campaign_id: int) -> int:
+        with self.database.session() as db:
+            campaign = db.get(Campaign, campaign_id)
+            if campaign is None or campaign.state != "targeting":
+                return 0
+            index = service.recipient_index(db)
+            ids = index.rec.ids[index.resolve(campaign.area)].tolist()
+        now = self.clock()
+        for i in range(0, len(ids), EXPAND_CHUNK):
+            with technical(self.database) as db:
+                self._insert(db, campaign, ids[i:i + EXPAND_CHUNK], now)
+        with technical(self.database) as db:
+            c = db.get(Campaign, campaign_id)
+            assert c is not None
+            n, pop = db.execute(select(func.count(), func.coalesce(func.sum(Delivery.population), 0))
+                                .where(Delivery.campaign_id == campaign_id, Delivery.kind != "official")).one()
+            c.targeted, c.targeted_population = int(n), int(pop)
+            c.officials = int(db.execute(select(func.count()).where(Delivery.campaign_id == campaign_id,
+                                                                    Delivery.kind == "official")).scalar_one())
+            c.targeted_at, c.state = now, "delivering"
+            self._progress(db, c, now)
+        return len(ids)
+
+    # -- claim, send, mark ------------------------------------------------------------------------
+    def claim(self) -> list[Outgoing]:
+        now = self.clock()
+        with technical(self.database) as db:
+            q = (select(Delivery.id).join(Campaign, Campaign.id == Delivery.campaign_id)
+                 .where(Delivery.state == "pending", Delivery.next_attempt_at <= now,
+                        or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+                        Campaign.state != "targeting")
+                 .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
+                 .limit(self.settings.broadcast_batch))
+            if not self.database.is_sqlite:
+                q = q.with_for_update(of=Delivery, skip_locked=True)
+            ids = list(db.execute(q).scalars())
+            if not ids:
+                return []
+            db.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
+                lease_owner=self.owner, lease_until=now + timedelta(seconds=self.settings.broadcast_lease)))
+            rows = db.execute(select(Delivery.id, Delivery.recipient_key, Delivery.campaign_id, Delivery.kind,
+                                     Delivery.channel, Delivery.address, Delivery.division_code, Delivery.population,
+                                     Campaign.message_key, Campaign.version, Campaign.severity_colour, Campaign.text)
+                              .join(Campaign, Campaign.id == Delivery.campaign_id)
+                              .where(Delivery.id.in_(ids)).order_by(Delivery.priority, Delivery.id)).all()
+        return [Outgoing(delivery_id=r.id, key=f"{r.message_key}:{r.version}:{r.recipient_key}",
+                         campaign_id=r.campaign_id, kind=r.kind, channel=r.channel, address=r.address,
+                         division_code=r.division_code, population=r.population, message_key=r.message_key,
+                         version=r.version, colour=r.severity_colour, text=r.text) for r in rows]
+
+    def send(self, batch: list[Outgoing]) -> dict[int, str | None]:
+        by_channel: dict[str, list[Outgoing]] = defaultdict(list)
+        for m in batch:
+            by_channel[m.channel].append(m)
+        results: dict[int, str | None] = {}
+        for name, msgs in by_channel.items():
+            channel = self.channels.get(name)
+            if channel is None:
+                results.update({m.delivery_id: f"没有渠道 {name}" for m in msgs})
+                continue
+            self.limiters[name].acquire(len(msgs))
+            try:
+                results.update(channel.send(msgs))
+            except Exception as exc:  # an adapter's bug must not lose the batch: retried later
+                log.exception("channel %s failed", name)
+                results.update({m.delivery_id: f"渠道异常：{type(exc).__name__}" for m in msgs})
+            self.sent[name] += sum(1 for m in msgs if results.get(m.delivery_id) is None)
+        return results
+
+    def mark(self, batch: list[Outgoing], results: dict[int, str | None]) -> None:
+        now = self.clock()
+        ok = [m.delivery_id for m in batch if results.get(m.delivery_id, "未发送") is None]
+        failed = [(m, results.get(m.delivery_id) or "未发送") for m in batch if results.get(m.delivery_id, "x") is not None]
+        with technical(self.database) as db:
+            touched: dict[int, dict[str, int]] = defaultdict(lambda: {"n": 0, "pop": 0, "off": 0, "failed": 0})
+            for i in range(0, len(ok), 5000):
+                rows = db.execute(update(Delivery).where(Delivery.id.in_(ok[i:i + 5000]), Delivery.state == "pending")
+                                  .values(state="delivered", delivered_at=now, attempts=Delivery.attempts + 1,
+                                          lease_owner=None, lease_until=None, last_error="")
+                                  .returning(Delivery.campaign_id, Delivery.kind, Delivery.population)).all()
+                for cid, kind, pop in rows:
+                    t = touched[cid]
+                    if kind == "official":
+                        t["off"] += 1
+                    else:
+                        t["n"] += 1
+                        t["pop"] += int(pop or 0)
+            for m, reason in failed:
+                d = db.get(Delivery, m.delivery_id)
+                if d is None or d.state != "pending":
+                    continue
+                d.attempts += 1
+                d.last_error = reason[:200]
+                d.lease_owner, d.lease_until = None, None
+                if d.attempts >= self.settings.broadcast_max_attempts:
+                    d.state = "failed"
+                    touched[d.campaign_id]["failed"] += 1
+                else:
+                    d.next_attempt_at = now + timedelta(seconds=backoff(
+                        d.attempts, self.settings.broadcast_retry_base, self.settings.broadcast_retry_max))
+                    touched[d.campaign_id]  # noqa: B018 - progress check
+            for cid, t in touched.items():
+                c = db.get(Campaign, cid)
+                if c is None:
+                    continue
+                c.delivered += t["n"]
+                c.delivered_population += t["pop"]
+                c.officials_delivered += t["off"]
+                c.failed += t["failed"]
+                self._progress(db, c, now)
+
+    def _progress(self, db: Any, c: Campaign, now: datetime) -> None:
+        if c.officials_done_at is None and c.officials and c.officials_delivered >= c.officials:
+            c.officials_done_at = now
+        if (c.public_p90_at is None and c.targeted_population
+                and c.delivered_population >= service.COVERAGE_TARGET * c.targeted_population):
+            c.public_p90_at = now
+        if c.state == "delivering":
+            pending = db.execute(select(Delivery.id).where(Delivery.campaign_id == c.id, Delivery.state == "pending")
+                                 .limit(1)).first()
+            if pending is None:
+                c.state, c.finished_at = "done", now
+
+    def deliver_once(self) -> int:
+        batch = self.claim()
+        if not batch:
+            return 0
+        self.mark(batch, self.send(batch))
+        return len(batch)
+
+    def step(self) -> int:
+        """Expand new campaigns, then deliver one batch; returns the deliveries handled."""
+        self.expand()
+        return self.deliver_once()
+
+    def run_until_idle(self, limit: int = 1_000_000) -> int:
+        total = 0
+        for _ in range(limit):
+            n = self.step()
+            if n == 0:
+                break
+            total += n
+        return total
+
+    def run(self, stop: threading.Event, poll: float | None = None) -> None:
+        poll = self.settings.broadcast_poll if poll is None else poll
+        while not stop.is_set():
+            try:
+                n = self.step()
+            except Exception:  # the database or a broker away for a moment: try again later
+                log.exception("broadcast delivery step failed")
+                n = 0
+            if n == 0:
+                stop.wait(poll)
+
+    def close(self) -> None:
+        for ch in self.channels.values():
+            try:
+                ch.close()
+            except Exception:  # pragma: no cover
+                log.exception("closing channel failed")
