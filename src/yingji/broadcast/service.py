@@ -251,3 +251,35 @@ def scoped_campaign(db: Session, actor: Any, campaign_id: int) -> Campaign:
 
 def kinds() -> tuple[str, ...]:
     return KINDS
+
+
+# -- lists ----------------------------------------------------------------------------------------
+from yingji.broadcast.schemas import CampaignQuery, RecipientQuery  # noqa: E402
+from yingji.core.listing import ListSpec, eq, within_division  # noqa: E402
+
+RECIPIENTS = ListSpec(Recipient, RecipientQuery,
+                      filters={"kind": eq(Recipient.kind), "division_code": within_division(Recipient.division_code),
+                               "synthetic": eq(Recipient.synthetic)},
+                      sorts={"id": Recipient.id, "kind": Recipient.kind, "division_code": Recipient.division_code,
+                             "population": Recipient.population},
+                      default_sort=("division_code", "id"))
+CAMPAIGNS = ListSpec(Campaign, CampaignQuery,
+                     filters={"state": eq(Campaign.state), "message_key": eq(Campaign.message_key)},
+                     sorts={"id": Campaign.id, "published_at": Campaign.published_at},
+                     default_sort=("-published_at",))
+
+
+def list_recipients(db: Session, principal: Any, query: RecipientQuery) -> dict[str, Any]:
+    return RECIPIENTS.page(db, principal, query)
+
+
+def list_campaigns(db: Session, principal: Any, query: CampaignQuery) -> dict[str, Any]:
+    return CAMPAIGNS.page(db, principal, query)
+
+
+def check_count_scope(principal: Any, area: Mapping[str, Any], index: RecipientIndex | None = None) -> None:
+    """Counting (like publishing) is limited to the actor's jurisdiction (403 outside it)."""
+    from yingji.core.scope import ensure_in_scope
+
+    for code in area_divisions(area):
+        ensure_in_scope(principal, code, field="area.divisions")
