@@ -123,6 +123,16 @@ class Settings(BaseSettings):
     broadcast_max_attempts: int = Field(default=6, ge=1, description="sending attempts before a delivery fails")
     broadcast_retry_base: float = Field(default=2.0, gt=0, description="first retry delay, seconds (doubles)")
     broadcast_retry_max: float = Field(default=300.0, gt=0, description="longest retry delay, seconds")
+    # --- warnings: authoring and CAP (docs/warnings.md) ---------------------------------------
+    warnings_sender: str = Field(default="yingji@350100", description="CAP <sender> of published warnings "
+                                 "(no spaces or commas)")
+    warnings_sender_name: str = Field(default="应急管理局", description="CAP <senderName> (issuing office)")
+    warnings_org_code: str = Field(default="000", pattern=r"^\d{3}$", description="GB/T 35965.1 identifier: "
+                                   "3-digit organisation/industry code of the issuer (GB/T 4657)")
+    warnings_sub_code: str = Field(default="000", pattern=r"^\d{3}$", description="GB/T 35965.1 identifier: "
+                                   "the issuer's internal sub-code")
+    warnings_broadcast: bool = Field(default=True, description="publishing a version submits it to the broadcast "
+                                     "package (recipients, delivery, coverage)")
     broadcast_poll: float = Field(default=0.5, gt=0, description="seconds the idle worker waits between polls")
 
     @model_validator(mode="after")
