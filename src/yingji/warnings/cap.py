@@ -193,7 +193,8 @@ def validate(doc: bytes) -> list[str]:
     s = schema()
     if s.validate(tree):
         return []
-    return [f"第 {e.line} 行：{e.message}" for e in s.error_log]  # type: ignore[attr-defined]
+    return [f"第 {e.line} 行：{e.message.replace('{' + NS + '}', '')}"  # type: ignore[attr-defined]
+            for e in s.error_log]
 
 
 # -- in ---------------------------------------------------------------------------------------------
@@ -352,7 +353,7 @@ def parse(doc: bytes, *, strict: bool, tz: tzinfo) -> Parsed:
     infos = _children(root, "info")
     if not infos:
         if msg_type != "Cancel":
-            faults.append("缺少 info（预警内容）")
+            out.fatal.append("缺少 info（预警内容），无法导入")
         _order_faults(root, faults)
         return _finish(out, strict)
     chosen = next((i for i in infos if _text(i, "language").lower().startswith("zh")), infos[0])
@@ -426,7 +427,7 @@ _ALERT_ORDER = ["identifier", "sender", "sent", "status", "msgType", "source", "
 def _order_faults(root: etree._Element, faults: list[str]) -> None:
     seen = [_local(c) for c in root if _local(c) in _ALERT_ORDER]
     ranks = [_ALERT_ORDER.index(n) for n in seen]
-    if ranks != sorted(ranks) and not any("架构" in f for f in faults):
+    if ranks != sorted(ranks):
         faults.append("alert 的子元素顺序不符合 CAP 1.2（已按名称读取）")
 
 
