@@ -403,10 +403,6 @@ def import_cap(db: Session, actor: Principal, data: ImportIn) -> tuple[CapImport
         hazard_type = "geological"
     city = get_settings().city_code
     with atomic(db):
-        dup = db.execute(select(CapImport).where(CapImport.sender == parsed.sender,
-                                                 CapImport.identifier == parsed.identifier)).scalar_one_or_none()
-        if dup is not None:
-            return dup, True, list(dup.faults or [])
         known = [c for c in parsed.divisions if db.get(Division, c) is not None]
         if len(known) < len(parsed.divisions):
             faults.append(f"{len(parsed.divisions) - len(known)} 个 geocode 不是本地区划，已忽略")
@@ -417,6 +413,10 @@ def import_cap(db: Session, actor: Principal, data: ImportIn) -> tuple[CapImport
             division = city
             faults.append("没有可用的预警区域，按全市处理")
         ensure_in_scope(actor, division, field="xml")
+        dup = db.execute(select(CapImport).where(CapImport.sender == parsed.sender,
+                                                 CapImport.identifier == parsed.identifier)).scalar_one_or_none()
+        if dup is not None:
+            return dup, True, list(dup.faults or [])
         earlier = None
         for ref_sender, ref_id in parsed.references:
             earlier = db.execute(select(CapImport).where(CapImport.sender == ref_sender, CapImport.identifier == ref_id,

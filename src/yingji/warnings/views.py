@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.auth import Principal, get_db, requires
-from yingji.warnings import actions, catalog, service
+from yingji.core.scope import ensure_in_scope
+from yingji.core.errors import Forbidden
+from yingji.warnings import actions, catalog, permissions, service
 from yingji.warnings.schemas import (
     CancelIn,
     CountIn,
@@ -60,10 +62,17 @@ def templates(principal: Reader) -> Any:
 
 
 @router.post("/count", summary="发布范围内的接收对象数与覆盖人口（编辑时实时计算）")
-def count(body: CountIn, principal: Reader, db: Db) -> Any:
+def count(body: CountIn, principal: Writer, db: Db) -> Any:
     from yingji.broadcast import service as broadcast
 
-    return broadcast.count_in_area(db, body.area.model_dump(mode="json"))
+    if (reason := permissions.write_refusal(principal)) is not None:
+        raise Forbidden(reason)
+    area = body.area.model_dump(mode="json")
+    for code in area["divisions"]:
+        ensure_in_scope(principal, code, field="area.divisions")
+    if area["polygons"] or area["circles"]:
+        ensure_in_scope(principal, principal.scope_code, field="area")
+    return broadcast.count_in_area(db, area)
 
 
 @router.get("/imports", response_model=Page[ImportRowOut], summary="外部 CAP 导入记录（含每条问题）")
@@ -137,8 +146,8 @@ def list_versions(warning_id: WarningId, principal: Reader, db: Db) -> Any:
     return [VersionOut.model_validate(v) for v in service.versions(db, w.id)]
 
 
-@router.get("/{warning_id}/versions/{version}/cap.xml", summary="某一版本的 CAP 1.2 文档", response_class=Response,
+@router.get("/{warning_id}/versions/{version_no}/cap.xml", summary="某一版本的 CAP 1.2 文档", response_class=Response,
             responses={200: {"content": {CAP_XML: {}}}})
-def version_cap(warning_id: WarningId, version: VersionNo, principal: Reader, db: Db) -> Response:
-    xml = service.version_xml(db, principal=principal, warning_id=warning_id, version=version)
+def version_cap(warning_id: WarningId, version_no: VersionNo, principal: Reader, db: Db) -> Response:
+    xml = service.version_xml(db, principal=principal, warning_id=warning_id, version=version_no)
     return Response(xml, media_type=CAP_XML)
