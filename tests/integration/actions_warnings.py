@@ -11,7 +11,7 @@ from tests.integration.samples_warnings import APPROVER, AUTHOR, cap_sample, pub
 _n = itertools.count(1)
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Callable[[Any, dict[str, Any]], Callable[[], Any]]]:  # noqa: N802
+def SAMPLES(tmp_path: Any) -> dict[str, Callable[[Any, dict[str, Any]], Callable[[], Any]]]:
     from yingji.warnings import actions as wn
     from yingji.warnings.schemas import (
         AreaIn,
@@ -39,24 +39,27 @@ def SAMPLES(tmp_path: Any) -> dict[str, Callable[[Any, dict[str, Any]], Callable
         wn.approve_warning(s, APPROVER, wid, ReviewIn())
         return wid
 
+    def on(prepare: Callable[[Any], int], call: Callable[[Any, int], Any]) -> Callable[[Any, dict[str, Any]], Any]:
+        def sample(s: Any, ctx: dict[str, Any]) -> Callable[[], Any]:
+            wid = prepare(s)
+            return lambda: call(s, wid)
+        return sample
+
+    def published(s: Any) -> int:
+        return published_warning(s, "350102003", "动作样例")
+
+    pre = "yingji.warnings.actions."
     return {
-        "yingji.warnings.actions.create_warning": lambda s, ctx: lambda: wn.create_warning(s, AUTHOR, body),
-        "yingji.warnings.actions.edit_warning": lambda s, ctx: (lambda wid: lambda: wn.edit_warning(
-            s, AUTHOR, wid, WarningPatch(headline="修改后的标题")))(draft(s)),
-        "yingji.warnings.actions.submit_warning": lambda s, ctx: (lambda wid: lambda: wn.submit_warning(
-            s, AUTHOR, wid, ReviewIn()))(draft(s)),
-        "yingji.warnings.actions.approve_warning": lambda s, ctx: (lambda wid: lambda: wn.approve_warning(
-            s, APPROVER, wid, ReviewIn(text="同意")))(submitted(s)),
-        "yingji.warnings.actions.reject_warning": lambda s, ctx: (lambda wid: lambda: wn.reject_warning(
-            s, APPROVER, wid, RejectIn(text="范围不准确")))(submitted(s)),
-        "yingji.warnings.actions.comment_warning": lambda s, ctx: (lambda wid: lambda: wn.comment_warning(
-            s, APPROVER, wid, ReviewIn(text="注意沿海乡镇")))(draft(s)),
-        "yingji.warnings.actions.publish_warning": lambda s, ctx: (lambda wid: lambda: wn.publish_warning(
-            s, APPROVER, wid))(approved(s)),
-        "yingji.warnings.actions.begin_update": lambda s, ctx: (lambda wid: lambda: wn.begin_update(
-            s, AUTHOR, wid, UpdateIn(level="orange", note="升级")))(published_warning(s, "350102003", "动作样例")),
-        "yingji.warnings.actions.begin_cancel": lambda s, ctx: (lambda wid: lambda: wn.begin_cancel(
-            s, AUTHOR, wid, CancelIn(note="解除")))(published_warning(s, "350102003", "动作样例")),
-        "yingji.warnings.actions.import_cap": lambda s, ctx: lambda: wn.import_cap(
+        pre + "create_warning": lambda s, ctx: lambda: wn.create_warning(s, AUTHOR, body),
+        pre + "edit_warning": on(draft, lambda s, w: wn.edit_warning(s, AUTHOR, w, WarningPatch(headline="新标题"))),
+        pre + "submit_warning": on(draft, lambda s, w: wn.submit_warning(s, AUTHOR, w, ReviewIn())),
+        pre + "approve_warning": on(submitted, lambda s, w: wn.approve_warning(s, APPROVER, w, ReviewIn(text="同意"))),
+        pre + "reject_warning": on(submitted, lambda s, w: wn.reject_warning(s, APPROVER, w, RejectIn(text="范围不准确"))),
+        pre + "comment_warning": on(draft, lambda s, w: wn.comment_warning(s, APPROVER, w, ReviewIn(text="注意沿海"))),
+        pre + "publish_warning": on(approved, lambda s, w: wn.publish_warning(s, APPROVER, w)),
+        pre + "begin_update": on(published, lambda s, w: wn.begin_update(s, AUTHOR, w, UpdateIn(level="orange",
+                                                                                              note="升级"))),
+        pre + "begin_cancel": on(published, lambda s, w: wn.begin_cancel(s, AUTHOR, w, CancelIn(note="解除"))),
+        pre + "import_cap": lambda s, ctx: lambda: wn.import_cap(
             s, AUTHOR, ImportIn(xml=cap_sample(f"actions-walk-{next(_n)}", "350102003"))),
     }

@@ -26,7 +26,16 @@ from yingji.core.scope import ensure_in_scope, get_scoped
 from yingji.core.timeutil import local_tz
 from yingji.warnings import cap, catalog, messages, permissions
 from yingji.warnings.models import CapImport, EarlyWarning, WarningReview, WarningVersion
-from yingji.warnings.schemas import AreaIn, CancelIn, ImportIn, RejectIn, ReviewIn, UpdateIn, WarningIn, WarningPatch
+from yingji.warnings.schemas import (
+    AreaIn,
+    CancelIn,
+    ImportIn,
+    RejectIn,
+    ReviewIn,
+    UpdateIn,
+    WarningIn,
+    WarningPatch,
+)
 
 Submitter = Callable[..., int]
 TYPE_OF_EVENT = {"台风": "typhoon", "暴雨": "rainstorm", "洪水": "flood", "地质": "geological", "森林火险": "forest_fire",

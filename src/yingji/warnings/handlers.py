@@ -55,7 +55,7 @@ def propose_from_alarm(db: Session, actor: Principal, *, alarm_id: int, title: s
     keys = catalog.type_keys()
     htype = hazard_type if hazard_type in keys else next((k for k in keys if k in (kind or "")), None)
     if htype is None:
-        htype = actions._type_of(kind or "", title) or "hazchem"  # noqa: SLF001 — same package
+        htype = actions._type_of(kind or "", title) or "hazchem"
     colour = LEVEL_OF_ALARM.get(str(level).lower() if level is not None else "", "blue")
     area: dict[str, Any] = {"divisions": [division_code] if division_code else [], "polygons": [], "circles": []}
     if lon is not None and lat is not None:
@@ -63,7 +63,7 @@ def propose_from_alarm(db: Session, actor: Principal, *, alarm_id: int, title: s
     if not area["divisions"] and not area["circles"]:
         return
     text = catalog.draft_text(htype, colour)
-    actions._new_warning(db, actor, hazard_type=htype, level=colour, area=area,  # noqa: SLF001
+    actions._new_warning(db, actor, hazard_type=htype, level=colour, area=area,
                          headline=f"{title[:150]}（告警生成，待审核）",
                          description=f"监测告警 #{alarm_id}：{title}。{text['description']}",
                          source="alarm", alarm_id=alarm_id)

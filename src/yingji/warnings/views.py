@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.auth import Principal, get_db, requires
-from yingji.core.scope import ensure_in_scope
 from yingji.core.errors import Forbidden
+from yingji.core.scope import ensure_in_scope
 from yingji.warnings import actions, catalog, permissions, service
 from yingji.warnings.schemas import (
     CancelIn,
