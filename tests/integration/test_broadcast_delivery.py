@@ -163,10 +163,9 @@ def test_retries_back_off_under_a_controlled_clock_then_fail(database, gateway):
     d = Deliverer(database, settings(), owner="t-retry", clock=lambda: now[0],
                   channels={"sms": HttpChannel("sms", gateway.url + "/sms")})
     gateway.fail_next = 2
-    with database.session() as db:
-        db.execute(select(1))
     # published "now" by the wall clock; the worker's clock is later: deliveries are due
     now[0] = datetime.now(UTC) + timedelta(seconds=1)
+    assert d.expand() == 1
     assert d.step() == 3  # 503 → all three back off 2 s
     with database.session() as db:
         rows = db.execute(select(Delivery).where(Delivery.campaign_id == cid)).scalars().all()
@@ -190,6 +189,7 @@ def test_retries_back_off_under_a_controlled_clock_then_fail(database, gateway):
     add_recipients(database, population(1, COUNTY, "sms", 6))
     cid2 = publish(database, {"divisions": [f"{COUNTY}001"]})
     now[0] = datetime.now(UTC) + timedelta(seconds=1)
+    d.expand()
     for _ in range(3):
         d.step()
         now[0] += timedelta(seconds=60)

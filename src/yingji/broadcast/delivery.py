@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, or_, select, update
+from sqlalchemy import BigInteger, String, any_, bindparam, case, cast, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from yingji.broadcast import service
@@ -51,6 +51,13 @@ def technical(database: Database) -> Iterator[Any]:
         yield db
 
 
+def _ids_in(column: Any, ids: list[int], is_sqlite: bool) -> Any:
+    """``column IN ids``: one array parameter on PostgreSQL (no per-id placeholders to build and parse)."""
+    if is_sqlite:
+        return column.in_(ids)
+    return column == any_(bindparam("ids_array", ids, type_=postgresql.ARRAY(BigInteger)))
+
+
 class Deliverer:
     def __init__(self, database: Database, settings: Any, *, channels: dict[str, Channel] | None = None,
                  clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep,
@@ -62,6 +69,7 @@ class Deliverer:
         self.limiters = {name: RateLimiter(float(getattr(settings, f"broadcast_rate_{name}", 1000.0)),
                                            clock=monotonic, sleep=sleep) for name in self.channels}
         self.sent: dict[str, int] = defaultdict(int)
+        self.busy: dict[str, float] = defaultdict(float)  # seconds spent sending, per channel (msg/s figures)
         self.released = self.release_own_leases()
 
     # -- leases ---------------------------------------------------------------------------------
@@ -92,7 +100,7 @@ class Deliverer:
             case((Recipient.kind == "official", 0), else_=Recipient.population),
             case((Recipient.kind == "official", official_priority), else_=1),
             literal("pending"), literal(0), literal(now, UTCDateTime), literal(""),
-        ).where(Recipient.id.in_(ids))
+        ).where(_ids_in(Recipient.id, ids, self.database.is_sqlite))
         stmt = ins.from_select(["campaign_id", "recipient_key", "kind", "channel", "address", "division_code",
                                 "population", "priority", "state", "attempts", "next_attempt_at", "last_error"], sel)
         db.execute(stmt.on_conflict_do_nothing())
@@ -122,30 +130,36 @@ class Deliverer:
 
     # -- claim, send, mark ------------------------------------------------------------------------
     def claim(self) -> list[Outgoing]:
+        """Lease a batch of due deliveries (officials first) to this worker; committed before sending."""
         now = self.clock()
         with technical(self.database) as db:
-            q = (select(Delivery.id).join(Campaign, Campaign.id == Delivery.campaign_id)
-                 .where(Delivery.state == "pending", Delivery.next_attempt_at <= now,
-                        or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
-                        Campaign.state != "targeting")
-                 .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
-                 .limit(self.settings.broadcast_batch))
+            due = (select(Delivery.id)
+                   .where(Delivery.state == "pending", Delivery.next_attempt_at <= now,
+                          or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+                   .order_by(Delivery.priority, Delivery.next_attempt_at, Delivery.id)
+                   .limit(self.settings.broadcast_batch))
             if not self.database.is_sqlite:
-                q = q.with_for_update(of=Delivery, skip_locked=True)
-            ids = list(db.execute(q).scalars())
-            if not ids:
+                due = due.with_for_update(skip_locked=True)
+            rows = db.execute(update(Delivery).where(Delivery.id.in_(due.scalar_subquery()))
+                              .values(lease_owner=self.owner,
+                                      lease_until=now + timedelta(seconds=self.settings.broadcast_lease))
+                              .returning(Delivery.id, Delivery.recipient_key, Delivery.campaign_id, Delivery.kind,
+                                         Delivery.channel, Delivery.address, Delivery.division_code,
+                                         Delivery.population, Delivery.priority)
+                              .execution_options(synchronize_session=False)).all()
+            if not rows:
                 return []
-            db.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
-                lease_owner=self.owner, lease_until=now + timedelta(seconds=self.settings.broadcast_lease)))
-            rows = db.execute(select(Delivery.id, Delivery.recipient_key, Delivery.campaign_id, Delivery.kind,
-                                     Delivery.channel, Delivery.address, Delivery.division_code, Delivery.population,
-                                     Campaign.message_key, Campaign.version, Campaign.severity_colour, Campaign.text)
-                              .join(Campaign, Campaign.id == Delivery.campaign_id)
-                              .where(Delivery.id.in_(ids)).order_by(Delivery.priority, Delivery.id)).all()
-        return [Outgoing(delivery_id=r.id, key=f"{r.message_key}:{r.version}:{r.recipient_key}",
+            campaigns = {c.id: c for c in db.execute(
+                select(Campaign.id, Campaign.message_key, Campaign.version, Campaign.severity_colour, Campaign.text)
+                .where(Campaign.id.in_({r.campaign_id for r in rows})))}
+        rows = sorted(rows, key=lambda r: (r.priority, r.id))
+        return [Outgoing(delivery_id=r.id, key=f"{campaigns[r.campaign_id].message_key}:"
+                         f"{campaigns[r.campaign_id].version}:{r.recipient_key}",
                          campaign_id=r.campaign_id, kind=r.kind, channel=r.channel, address=r.address,
-                         division_code=r.division_code, population=r.population, message_key=r.message_key,
-                         version=r.version, colour=r.severity_colour, text=r.text) for r in rows]
+                         division_code=r.division_code, population=r.population,
+                         message_key=campaigns[r.campaign_id].message_key, version=campaigns[r.campaign_id].version,
+                         colour=campaigns[r.campaign_id].severity_colour, text=campaigns[r.campaign_id].text)
+                for r in rows]
 
     def send(self, batch: list[Outgoing]) -> dict[int, str | None]:
         by_channel: dict[str, list[Outgoing]] = defaultdict(list)
@@ -158,11 +172,13 @@ class Deliverer:
                 results.update({m.delivery_id: f"没有渠道 {name}" for m in msgs})
                 continue
             self.limiters[name].acquire(len(msgs))
+            started = time.perf_counter()
             try:
                 results.update(channel.send(msgs))
             except Exception as exc:  # an adapter's bug must not lose the batch: retried later
                 log.exception("channel %s failed", name)
                 results.update({m.delivery_id: f"渠道异常：{type(exc).__name__}" for m in msgs})
+            self.busy[name] += time.perf_counter() - started
             self.sent[name] += sum(1 for m in msgs if results.get(m.delivery_id) is None)
         return results
 
@@ -173,10 +189,12 @@ class Deliverer:
         with technical(self.database) as db:
             touched: dict[int, dict[str, int]] = defaultdict(lambda: {"n": 0, "pop": 0, "off": 0, "failed": 0})
             for i in range(0, len(ok), 5000):
-                rows = db.execute(update(Delivery).where(Delivery.id.in_(ok[i:i + 5000]), Delivery.state == "pending")
+                rows = db.execute(update(Delivery).where(_ids_in(Delivery.id, ok[i:i + 5000], self.database.is_sqlite),
+                                                         Delivery.state == "pending")
                                   .values(state="delivered", delivered_at=now, attempts=Delivery.attempts + 1,
                                           lease_owner=None, lease_until=None, last_error="")
-                                  .returning(Delivery.campaign_id, Delivery.kind, Delivery.population)).all()
+                                  .returning(Delivery.campaign_id, Delivery.kind, Delivery.population)
+                                  .execution_options(synchronize_session=False)).all()
                 for cid, kind, pop in rows:
                     t = touched[cid]
                     if kind == "official":
@@ -228,15 +246,18 @@ class Deliverer:
         return len(batch)
 
     def step(self) -> int:
-        """Expand new campaigns, then deliver one batch; returns the deliveries handled."""
-        self.expand()
-        return self.deliver_once()
+        """Deliver one batch (the officials' rows exist from the publishing action on, so they go
+        before the public is expanded), then expand new campaigns; returns the deliveries handled."""
+        n = self.deliver_once()
+        expanded = self.expand()
+        return n + expanded
 
     def run_until_idle(self, limit: int = 1_000_000) -> int:
         total = 0
         for _ in range(limit):
-            n = self.step()
-            if n == 0:
+            n = self.deliver_once()
+            expanded = self.expand()
+            if n == 0 and expanded == 0:
                 break
             total += n
         return total

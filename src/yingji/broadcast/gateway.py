@@ -45,6 +45,14 @@ class Gateway:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_GET(self) -> None:  # noqa: N802 - GET /stats: what arrived (bench, demo)
+                body = json.dumps(gateway.stats()).encode()
+                self.send_response(200 if self.path == "/stats" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
@@ -75,6 +83,11 @@ class Gateway:
                     self.sent[m["id"]] = {**m, "path": path}
                     self.first_at[m["id"]] = now
             return 200, {"accepted": len(messages) - len(rejected), "rejected": rejected}
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {"requests": self.requests, "received": sum(self.received.values()), "unique": len(self.sent),
+                    "repeats": self.repeats}
 
     @property
     def repeats(self) -> int:
