@@ -140,3 +140,15 @@ def test_public_page_and_atom_feed_without_login(anon, author, approver):
     assert r.status_code == 200 and cap.validate(r.content) == []
     draft = _draft(author)
     assert anon.get(f"/public/warnings/{draft['id']}/cap.xml").status_code == 404
+
+
+def test_home_card_counts_active_warnings_per_county(client_for, author, approver):
+    w = _draft(author, hazard_type="heat", level="red", headline="首页卡片测试高温红色预警")
+    _through(author, approver, w["id"])
+    city = client_for("city_duty", "350100")
+    data = city.get("/api/v1/home").json()
+    card = next(c for c in data["cards"] if c["key"] == "warnings.active")
+    assert card["by_district"].get("350102", 0) >= 1 and card["count"] == sum(card["by_district"].values())
+    assert next(s for s in data["slots"] if s["key"] == "warnings.active")["provided"]
+    listed = city.get("/api/v1/warnings", params={"status": "active", "division": "350102", "page_size": 1}).json()
+    assert listed["total"] == card["by_district"]["350102"]
