@@ -63,14 +63,23 @@ def _registry_version(db: Session) -> tuple[Any, ...]:
 
 
 def load_recipients(db: Session, chunk: int = 200_000) -> Recipients:
-    """Every active recipient as arrays (streamed in chunks)."""
+    """Every active recipient as arrays, read through the driver's cursor in chunks (no ORM rows:
+    a million recipients load in seconds rather than a minute)."""
+    from yingji.broadcast.targeting import KINDS, code_number
+
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    cursor = db.connection().exec_driver_sql(
+        "SELECT id, lon, lat, division_code, kind, population FROM broadcast_recipients "
+        "WHERE active ORDER BY id" if db.get_bind().dialect.name == "postgresql" else
+        "SELECT id, lon, lat, division_code, kind, population FROM broadcast_recipients WHERE active = 1 ORDER BY id")
     parts: list[Recipients] = []
-    stmt = (select(Recipient.id, Recipient.lon, Recipient.lat, Recipient.division_code, Recipient.kind,
-                   Recipient.population).where(Recipient.active.is_(True)).order_by(Recipient.id)
-            .execution_options(yield_per=chunk))
-    result = db.execute(stmt)
-    for rows in result.partitions(chunk):
-        parts.append(Recipients.from_rows([tuple(r) for r in rows]))
+    while rows := cursor.fetchmany(chunk):
+        ids, lon, lat, code, kind, pop = zip(*rows)
+        n = len(rows)
+        parts.append(Recipients(np.fromiter(ids, np.int64, n), np.fromiter(lon, np.float64, n),
+                                np.fromiter(lat, np.float64, n), np.fromiter(map(code_number, code), np.int64, n),
+                                np.fromiter((kind_index.get(k, 1) for k in kind), np.int8, n),
+                                np.fromiter(pop, np.int64, n)))
     if not parts:
         return Recipients.from_rows([])
     return Recipients(*(np.concatenate([getattr(p, f) for p in parts])
