@@ -75,8 +75,15 @@ def test_draft_approve_publish_and_public_page(browser: Any, page: Any, live_ser
         assert "首发" in approver.locator("#wn-versions").inner_text()
         approver.locator("#wn-coverage-rate").wait_for()  # delivery progress and coverage per district
 
-        page.goto(f"{live_server}/public/warnings")
-        page.locator("#wn-public-list li", has_text=headline).wait_for()
+        public_ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")  # no login
+        contexts.append(public_ctx)
+        public = public_ctx.new_page()
+        public.on("pageerror", lambda exc: probe.page_errors.append(str(exc)))
+        public.goto(f"{live_server}/public/warnings")
+        wait_booted(public)
+        assert "/login" not in public.url
+        public.locator("#wn-public-list li", has_text=headline).wait_for()
+        public.locator("#wn-public-map path.leaflet-interactive").first.wait_for()  # its area on the map
         assert not probe.page_errors, probe.page_errors
         assert not probe.external_requests, probe.external_requests
     finally:

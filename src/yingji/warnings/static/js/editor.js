@@ -36,6 +36,13 @@ function fillTemplate(force) {
   byId('wn-instruction').value = entry.guidance.map((g, i) => `${i + 1}. ${g}`).join('\n');
 }
 
+/** An upgrade or downgrade takes the new level's 防御指南 (the rest of the text stays as written). */
+function upgradeGuidance() {
+  const type = catalog().types.find((t) => t.key === byId('wn-type').value);
+  const entry = type && type.levels[byId('wn-level').value];
+  if (entry) byId('wn-instruction').value = entry.guidance.map((g, i) => `${i + 1}. ${g}`).join('\n');
+}
+
 function localInput(iso) {
   if (!iso) return '';
   const p = fmt.parts(new Date(iso));
@@ -336,7 +343,11 @@ export async function start() {
   initPicker();
   initDrawing();
   byId('wn-type').addEventListener('change', () => fillTemplate(state.mode !== 'update'));
-  byId('wn-level').addEventListener('change', () => { fillTemplate(state.mode !== 'update' && !state.warning); redraw(); });
+  byId('wn-level').addEventListener('change', () => {
+    fillTemplate(state.mode !== 'update' && !state.warning);
+    if (state.mode === 'update') upgradeGuidance();
+    redraw();
+  });
   if (pageData.warning_id) {
     show(await api(`/warnings/${pageData.warning_id}`));
   } else {
