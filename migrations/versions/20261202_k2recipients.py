@@ -97,12 +97,9 @@ def upgrade() -> None:
     )
     op.create_index('ix_broadcast_deliveries_queue', 'broadcast_deliveries', ['state', 'priority', 'next_attempt_at'],
                     unique=False)
-    op.create_index('ix_broadcast_deliveries_campaign_state', 'broadcast_deliveries', ['campaign_id', 'state'],
-                    unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_broadcast_deliveries_campaign_state', table_name='broadcast_deliveries')
     op.drop_index('ix_broadcast_deliveries_queue', table_name='broadcast_deliveries')
     op.drop_table('broadcast_deliveries')
     for name in ('published_at', 'state', 'division_code', 'message_key'):

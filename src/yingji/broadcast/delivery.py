@@ -232,11 +232,9 @@ class Deliverer:
         if (c.public_p90_at is None and c.targeted_population
                 and c.delivered_population >= service.COVERAGE_TARGET * c.targeted_population):
             c.public_p90_at = now
-        if c.state == "delivering":
-            pending = db.execute(select(Delivery.id).where(Delivery.campaign_id == c.id, Delivery.state == "pending")
-                                 .limit(1)).first()
-            if pending is None:
-                c.state, c.finished_at = "done", now
+        # every row ends delivered or failed, each counted once (marks only change pending rows)
+        if c.state == "delivering" and c.delivered + c.officials_delivered + c.failed >= c.targeted + c.officials:
+            c.state, c.finished_at = "done", now
 
     def deliver_once(self) -> int:
         batch = self.claim()

@@ -79,8 +79,9 @@ class Delivery(Base):
     __bookkeeping__ = True
     __table_args__ = (
         UniqueConstraint("campaign_id", "recipient_key", name="uq_broadcast_delivery_recipient"),
+        # few indexes on purpose: every delivered row rewrites each of them (a campaign's rows are
+        # found through the unique index's campaign_id prefix)
         Index("ix_broadcast_deliveries_queue", "state", "priority", "next_attempt_at"),
-        Index("ix_broadcast_deliveries_campaign_state", "campaign_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
