@@ -95,7 +95,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('campaign_id', 'recipient_key', name='uq_broadcast_delivery_recipient'),
     )
-    op.create_index('ix_broadcast_deliveries_queue', 'broadcast_deliveries', ['state', 'priority', 'next_attempt_at'],
+    op.create_index('ix_broadcast_deliveries_queue', 'broadcast_deliveries', ['state', 'priority', 'next_attempt_at',
+                                                                                   'id'],
                     unique=False)
 
 

@@ -81,7 +81,7 @@ class Delivery(Base):
         UniqueConstraint("campaign_id", "recipient_key", name="uq_broadcast_delivery_recipient"),
         # few indexes on purpose: every delivered row rewrites each of them (a campaign's rows are
         # found through the unique index's campaign_id prefix)
-        Index("ix_broadcast_deliveries_queue", "state", "priority", "next_attempt_at"),
+        Index("ix_broadcast_deliveries_queue", "state", "priority", "next_attempt_at", "id"),  # claim order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
