@@ -33,9 +33,9 @@ from shapely.prepared import prep
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from yingji.broadcast.demo import Township, generate  # noqa: E402
-from yingji.broadcast.targeting import RecipientIndex, Recipients, code_number  # noqa: E402
-from yingji.core.division_data import build_fuzhou  # noqa: E402
+from yingji.broadcast.demo import Township, generate
+from yingji.broadcast.targeting import RecipientIndex, Recipients, code_number
+from yingji.core.division_data import build_fuzhou
 
 PG_ADMIN = os.environ.get("YINGJI_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -112,7 +112,7 @@ def resolution(args: argparse.Namespace) -> None:
             print(f"baseline per-point shapely loop (prepared): {loop:,} in {ms(per_point)}  "
                   f"ratio {per_point / grid:.0f}x slower than the grid")
             if pg is not None:
-                (ids, count), (t_ids, t_count) = pg.contains(geom)
+                (_ids, count), (t_ids, t_count) = pg.contains(geom)
                 assert count == len(hits), (count, len(hits))
                 print(f"baseline PostGIS ST_Contains + GiST: count(*) {ms(t_count)}, ids fetched {ms(t_ids)}  "
                       f"ratio {t_count / grid:.1f}x / {t_ids / grid:.1f}x slower than the grid")
@@ -231,7 +231,6 @@ def delivery(args: argparse.Namespace) -> None:
                     "mqtt": MqttChannel("127.0.0.1", 1883, prefix, client_id=f"bench-{prefix[-6:]}-{i}")}
 
         workers = [Deliverer(database, settings, channels=channels(i), owner=f"bench-{i}") for i in range(args.workers)]
-        worker = workers[0]
         with database.session() as db:
             t0 = time.perf_counter()
             c = send_drill(db, system_principal(), DrillIn.model_validate(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def start(settings: Any, database: Any, bus: Any) -> Callable[[], None] | None:
@@ -13,15 +16,19 @@ def start(settings: Any, database: Any, bus: Any) -> Callable[[], None] | None:
     from yingji.broadcast.delivery import Deliverer
 
     stop = threading.Event()
-    holder: dict[str, Any] = {}
 
     def work() -> None:
-        deliverer = Deliverer(database, settings)
-        holder["d"] = deliverer
-        try:
-            deliverer.run(stop)
-        finally:
-            deliverer.close()
+        while not stop.is_set():
+            try:
+                deliverer = Deliverer(database, settings)
+            except Exception:  # the database not reachable (or not migrated) yet: try again shortly
+                log.exception("broadcast delivery worker could not start; retrying")
+                stop.wait(max(settings.broadcast_poll * 20, 5.0))
+                continue
+            try:
+                deliverer.run(stop)
+            finally:
+                deliverer.close()
 
     thread = threading.Thread(target=work, name="broadcast-deliver", daemon=True)
     thread.start()

@@ -111,7 +111,7 @@ class HttpChannel:
              "version": m.version} for m in messages]}
         try:
             r = self.client.post(self.url, json=body)
-        except Exception as exc:  # network errors: the whole batch is retried
+        except Exception as exc:  # noqa: BLE001 - any transport error: the whole batch is retried
             return {m.delivery_id: f"网关不可达：{type(exc).__name__}" for m in messages}
         if not 200 <= r.status_code < 300:
             return {m.delivery_id: f"网关返回 {r.status_code}" for m in messages}

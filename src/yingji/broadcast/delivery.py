@@ -215,7 +215,6 @@ class Deliverer:
                 else:
                     d.next_attempt_at = now + timedelta(seconds=backoff(
                         d.attempts, self.settings.broadcast_retry_base, self.settings.broadcast_retry_max))
-                    touched[d.campaign_id]  # noqa: B018 - progress check
             for cid, t in touched.items():
                 c = db.get(Campaign, cid)
                 if c is None:

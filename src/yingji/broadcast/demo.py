@@ -93,7 +93,7 @@ def generate(townships: Sequence[Township], *, per_person: int, seed: int,
         add("terminal", "township", t.code, np.array([rp.x]), np.array([rp.y]), [f"T{t.code}"],
             ["乡镇级应急广播（合成）"], [0])
         loud_share = min(0.9, 0.10 + 0.5 * t.rural_share)
-        loud_people = int(round(t.population * loud_share))
+        loud_people = round(t.population * loud_share)
         subs_people = t.population - loud_people
         n_subs = int(subs_people // per_person)
         # village terminals: the residents without a subscription, split over the villages

@@ -34,7 +34,7 @@ class Gateway:
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 status, answer = gateway.handle(self.path, self.headers.get("Authorization"), raw)
@@ -45,7 +45,7 @@ class Gateway:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - GET /stats: what arrived (bench, demo)
+            def do_GET(self) -> None:
                 body = json.dumps(gateway.stats()).encode()
                 self.send_response(200 if self.path == "/stats" else 404)
                 self.send_header("Content-Type", "application/json")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from sqlalchemy import insert, select
 from shapely.geometry import shape
+from sqlalchemy import insert, select
 
 from yingji.broadcast import service
 from yingji.broadcast.demo import Township, generate

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from yingji.broadcast.models import Campaign, Delivery, Recipient
+from yingji.broadcast.schemas import CampaignQuery, RecipientQuery
 from yingji.broadcast.targeting import (
     KINDS,
     AreaError,
@@ -33,6 +34,7 @@ from yingji.config import get_settings
 from yingji.core import hooks
 from yingji.core.db import utcnow
 from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.listing import ListSpec, eq, within_division
 from yingji.core.scope import get_scoped
 
 OFFICIALS_HOOK = "warnings.officials"  # read hook: [{key, name, phone, division_code}], answered by duty
@@ -263,9 +265,6 @@ def kinds() -> tuple[str, ...]:
 
 
 # -- lists ----------------------------------------------------------------------------------------
-from yingji.broadcast.schemas import CampaignQuery, RecipientQuery  # noqa: E402
-from yingji.core.listing import ListSpec, eq, within_division  # noqa: E402
-
 RECIPIENTS = ListSpec(Recipient, RecipientQuery,
                       filters={"kind": eq(Recipient.kind), "division_code": within_division(Recipient.division_code),
                                "synthetic": eq(Recipient.synthetic)},

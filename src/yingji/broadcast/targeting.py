@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -290,5 +290,4 @@ def area_geometry(area: Mapping[str, Any]) -> BaseGeometry | None:
         geoms.append(Polygon(np.column_stack((lon + dlon * np.cos(t), lat + dlat * np.sin(t)))))
     if not geoms:
         return None
-    u = shapely.union_all(geoms)
-    return u if isinstance(u, (Polygon, MultiPolygon)) else u
+    return shapely.union_all(geoms)
