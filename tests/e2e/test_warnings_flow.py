@@ -74,6 +74,10 @@ def test_draft_approve_publish_and_public_page(browser: Any, page: Any, live_ser
         approver.locator("#wn-versions tbody tr").first.wait_for()
         assert "首发" in approver.locator("#wn-versions").inner_text()
         approver.locator("#wn-coverage-rate").wait_for()  # delivery progress and coverage per district
+        # the page refreshes while delivering: the coverage rises (terminals over MQTT at least)
+        approver.wait_for_function(
+            "() => { const t = document.getElementById('wn-coverage-rate'); "
+            "return t && parseFloat(t.textContent) > 0; }", timeout=60_000)
 
         public_ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")  # no login
         contexts.append(public_ctx)
