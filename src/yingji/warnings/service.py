@@ -106,7 +106,7 @@ def detail(db: Session, *, principal: Principal, warning_id: int) -> WarningDeta
             coverage = None
     return WarningDetailOut(**base, versions=[VersionOut.model_validate(v) for v in versions(db, w.id)],
                             reviews=[ReviewOut.model_validate(r) for r in reviews],
-                            allowed=permissions.allowed(principal, w) if w.status != "expired" else [],
+                            allowed=permissions.allowed(principal, w),
                             refusals=permissions.refusals(principal, w), coverage=coverage)
 
 
