@@ -31,7 +31,20 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, String, any_, bindparam, case, cast, func, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from yingji.broadcast import service
@@ -41,6 +54,9 @@ from yingji.core.db import Database, UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 EXPAND_CHUNK = 20_000
+EXPANSION_LOCK_BASE = 0x62630000_0000  # advisory lock keys of campaign expansions (PostgreSQL)
+_expanding: set[int] = set()
+_expanding_lock = threading.Lock()
 
 
 @contextmanager
@@ -82,6 +98,8 @@ class Deliverer:
 
     # -- expansion ------------------------------------------------------------------------------
     def expand(self) -> int:
+        """Expand the campaigns waiting for it; returns how many were waiting (some may be another
+        worker's, in progress)."""
         with self.database.session() as db:
             ids = list(db.execute(select(Campaign.id).where(Campaign.state == "targeting")
                                   .order_by(Campaign.id)).scalars())
@@ -105,7 +123,38 @@ class Deliverer:
                                 "population", "priority", "state", "attempts", "next_attempt_at", "last_error"], sel)
         db.execute(stmt.on_conflict_do_nothing())
 
+    @contextmanager
+    def _sole_expander(self, campaign_id: int) -> Iterator[bool]:
+        """Whether this worker may expand the campaign now: one expander per campaign at a time
+        (threads of this process by a set, other processes by a PostgreSQL advisory lock)."""
+        with _expanding_lock:
+            if campaign_id in _expanding:
+                yield False
+                return
+            _expanding.add(campaign_id)
+        try:
+            if self.database.is_sqlite:  # one writer at a time anyway
+                yield True
+                return
+            with self.database.engine.connect() as conn:
+                key = {"k": EXPANSION_LOCK_BASE + campaign_id}
+                if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), key).scalar():
+                    yield False
+                    return
+                try:
+                    yield True
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), key)
+                    conn.commit()
+        finally:
+            with _expanding_lock:
+                _expanding.discard(campaign_id)
+
     def expand_campaign(self, campaign_id: int) -> int:
+        with self._sole_expander(campaign_id) as sole:
+            return self._expand_campaign(campaign_id) if sole else 0
+
+    def _expand_campaign(self, campaign_id: int) -> int:
         with self.database.session() as db:
             campaign = db.get(Campaign, campaign_id)
             if campaign is None or campaign.state != "targeting":
@@ -253,11 +302,16 @@ class Deliverer:
         total = 0
         for _ in range(limit):
             n = self.deliver_once()
-            expanded = self.expand()
-            if n == 0 and expanded == 0:
+            targeting = self.expand()  # campaigns still being expanded (by this worker or another)
+            if n == 0 and targeting == 0:
                 break
+            if n == 0:
+                self.idle_wait(0.1)  # another worker is expanding: its rows come in chunks
             total += n
         return total
+
+    def idle_wait(self, seconds: float) -> None:
+        threading.Event().wait(seconds)
 
     def run(self, stop: threading.Event, poll: float | None = None) -> None:
         poll = self.settings.broadcast_poll if poll is None else poll
