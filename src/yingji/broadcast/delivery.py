@@ -175,6 +175,10 @@ class Deliverer:
                                                                     Delivery.kind == "official")).scalar_one())
             c.targeted_at, c.state = now, "delivering"
             self._progress(db, c, now)
+        if not self.database.is_sqlite and len(ids) >= 10_000:
+            # a million new rows: fresh statistics, or the planner sorts the whole queue on every claim
+            with technical(self.database) as db:
+                db.execute(text("ANALYZE broadcast_deliveries"))
         return len(ids)
 
     # -- claim, send, mark ------------------------------------------------------------------------
