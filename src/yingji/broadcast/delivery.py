@@ -173,7 +173,7 @@ class Deliverer:
             c.targeted, c.targeted_population = int(n), int(pop)
             c.officials = int(db.execute(select(func.count()).where(Delivery.campaign_id == campaign_id,
                                                                     Delivery.kind == "official")).scalar_one())
-            c.targeted_at, c.state = now, "delivering"
+            c.targeted_at, c.state = self.clock(), "delivering"  # when the last row was in
             self._progress(db, c, now)
         if not self.database.is_sqlite and len(ids) >= 10_000:
             # a million new rows: fresh statistics, or the planner sorts the whole queue on every claim
