@@ -265,8 +265,10 @@ def delivery(args: argparse.Namespace) -> None:
         print(f"publication → last official: {cov['officials_seconds']} s (aim ≤ 60 s)")
         print(f"publication → 90 % of the public population: {cov['public_p90_seconds']} s (aim ≤ 300 s; "
               f"national system design goal 10 min)")
-        print(f"publication → last recipient: {(c.finished_at - c.published_at).total_seconds():.1f} s; "
-              f"coverage {cov['rate']:.1%} of {cov['targeted']:,} residents; {total:,} messages")
+        last = (f"{(c.finished_at - c.published_at).total_seconds():.1f} s" if c.finished_at else
+                f"not yet ({sum(n['pending'] for n in per_channel.values()):,} waiting for a retry)")
+        print(f"publication → last recipient: {last}; coverage {cov['rate']:.1%} of {cov['targeted']:,} residents; "
+              f"{total:,} messages in {wall:.1f} s")
         for ch, n in sorted(per_channel.items()):
             busy = sum(w.busy.get(ch, 0.0) for w in workers) / len(workers)
             print(f"channel {ch}: {n['delivered']:,} delivered, {n['delivered'] / wall:,.0f} msg/s over the run, "

@@ -137,7 +137,7 @@ class MqttChannel:
 
     name = "mqtt"
 
-    def __init__(self, host: str, port: int, prefix: str, *, client_id: str = "", timeout: float = 10.0) -> None:
+    def __init__(self, host: str, port: int, prefix: str, *, client_id: str = "", timeout: float = 30.0) -> None:
         import paho.mqtt.client as mqtt
 
         self.prefix, self.timeout = prefix, timeout
