@@ -119,7 +119,8 @@ class Settings(BaseSettings):
     broadcast_rate_sms: float = Field(default=20000, gt=0, description="SMS per second at most (gateway contract)")
     broadcast_rate_app: float = Field(default=20000, gt=0, description="app pushes per second at most")
     broadcast_batch: int = Field(default=1000, ge=1, le=20000, description="deliveries claimed per batch")
-    broadcast_lease: float = Field(default=30.0, gt=0, description="seconds a claimed batch is held")
+    broadcast_lease: float = Field(default=120.0, gt=0, description="seconds a claimed batch is held (longer "
+                                   "than a batch may take to send: else another worker sends it again)")
     broadcast_max_attempts: int = Field(default=6, ge=1, description="sending attempts before a delivery fails")
     broadcast_retry_base: float = Field(default=2.0, gt=0, description="first retry delay, seconds (doubles)")
     broadcast_retry_max: float = Field(default=300.0, gt=0, description="longest retry delay, seconds")

@@ -268,8 +268,9 @@ class Deliverer:
                 else:
                     d.next_attempt_at = now + timedelta(seconds=backoff(
                         d.attempts, self.settings.broadcast_retry_base, self.settings.broadcast_retry_max))
-            for cid, t in touched.items():
-                c = db.get(Campaign, cid)
+            for cid, t in sorted(touched.items()):
+                # locked: two workers marking batches of one campaign must not lose each other's counts
+                c = db.get(Campaign, cid, with_for_update=not self.database.is_sqlite, populate_existing=True)
                 if c is None:
                     continue
                 c.delivered += t["n"]
