@@ -7,6 +7,10 @@ for b in bench/bench_*.py; do
   echo "== $b"
   python "$b" "$@"
 done
+echo "== bench/broadcast_bench.py"
+python bench/broadcast_bench.py
+echo "== bench/warnings_cap.py"
+python bench/warnings_cap.py
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
 echo "== bench/incidents_intake.py"

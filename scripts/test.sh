@@ -15,6 +15,9 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+# warning delivery (broadcast): terminals over a real MQTT broker; the bench compares with PostGIS
+command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== 安装系统软件包：${need_apt[*]}"
   as_root apt-get update -qq
@@ -29,6 +32,12 @@ fi
 if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   echo "== 启动 Redis"
   as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+
+if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+  echo "== 启动 Mosquitto"
+  conf="$(mktemp)"; printf 'listener 1883 127.0.0.1\nallow_anonymous true\n' > "$conf"; chmod 644 "$conf"
+  as_root "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -d -c "$conf"
 fi
 
 export YINGJI_REQUIRE_SERVICES=1

@@ -112,6 +112,38 @@ class Settings(BaseSettings):
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
 
+    # --- broadcast: warning delivery (docs/broadcast.md) -------------------------------------
+    broadcast_deliver: bool = Field(default=True, description="run the warning delivery worker inside "
+                                    "`yingji serve` (else run `yingji broadcast deliver`)")
+    broadcast_density: int = Field(default=200, ge=1, description="demo: residents one synthetic SMS/app "
+                                   "subscriber stands for (1 = full density, 8.3 million subscribers)")
+    broadcast_mqtt_host: str = Field(default="127.0.0.1", description="MQTT broker of the broadcast terminals")
+    broadcast_mqtt_port: int = Field(default=1883, ge=1, le=65535)
+    broadcast_mqtt_prefix: str = Field(default="yingji/broadcast", description="topic prefix of the terminals")
+    broadcast_sms_url: str | None = Field(default=None, description="SMS gateway webhook (POST JSON batches)")
+    broadcast_app_url: str | None = Field(default=None, description="app push gateway webhook (POST JSON batches)")
+    broadcast_gateway_token: str | None = Field(default=None, description="bearer token sent to the gateways")
+    broadcast_rate_mqtt: float = Field(default=5000, gt=0, description="terminal messages per second at most")
+    broadcast_rate_sms: float = Field(default=20000, gt=0, description="SMS per second at most (gateway contract)")
+    broadcast_rate_app: float = Field(default=20000, gt=0, description="app pushes per second at most")
+    broadcast_batch: int = Field(default=1000, ge=1, le=20000, description="deliveries claimed per batch")
+    broadcast_lease: float = Field(default=120.0, gt=0, description="seconds a claimed batch is held (longer "
+                                   "than a batch may take to send: else another worker sends it again)")
+    broadcast_max_attempts: int = Field(default=6, ge=1, description="sending attempts before a delivery fails")
+    broadcast_retry_base: float = Field(default=2.0, gt=0, description="first retry delay, seconds (doubles)")
+    broadcast_retry_max: float = Field(default=300.0, gt=0, description="longest retry delay, seconds")
+    # --- warnings: authoring and CAP (docs/warnings.md) ---------------------------------------
+    warnings_sender: str = Field(default="yingji@350100", description="CAP <sender> of published warnings "
+                                 "(no spaces or commas)")
+    warnings_sender_name: str = Field(default="应急管理局", description="CAP <senderName> (issuing office)")
+    warnings_org_code: str = Field(default="000", pattern=r"^\d{3}$", description="GB/T 35965.1 identifier: "
+                                   "3-digit organisation/industry code of the issuer (GB/T 4657)")
+    warnings_sub_code: str = Field(default="000", pattern=r"^\d{3}$", description="GB/T 35965.1 identifier: "
+                                   "the issuer's internal sub-code")
+    warnings_broadcast: bool = Field(default=True, description="publishing a version submits it to the broadcast "
+                                     "package (recipients, delivery, coverage)")
+    broadcast_poll: float = Field(default=0.5, gt=0, description="seconds the idle worker waits between polls")
+
     @model_validator(mode="after")
     def _check_security(self) -> Settings:
         if self.metrics == "token" and not (self.metrics_token or self.metrics_allow.strip()):

@@ -64,6 +64,8 @@ SELF = {"/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/sessions", "/a
 STREAMS = {"/api/v1/events/stream"}  # covered by test_event_stream_delivers_in_scope_events_only
 # bulk imports answer 200 with a row-by-row report; out of scope they must commit nothing
 BULK_REPORTS = {("POST", "/api/v1/divisions/import")}
+# pages anyone may open without login (a package's public pages, e.g. the active warnings): not walked
+PUBLIC_PAGES: set[str] = set()
 
 
 def _load_domain_samples() -> None:
@@ -83,6 +85,7 @@ def _load_domain_samples() -> None:
         WRITE_BODIES.update(getattr(mod, "WRITE_BODIES", {}))
         BULK_REPORTS.update(getattr(mod, "BULK_REPORTS", set()))
         STREAMS.update(getattr(mod, "STREAMS", set()))
+        PUBLIC_PAGES.update(getattr(mod, "PUBLIC_PAGES", set()))
 
 
 _load_domain_samples()

@@ -46,8 +46,11 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
         "items": [{"code": item["code"], "result": "pass"}]})
     for r in (source, hazard, inspection):
         assert r.status_code == 201, r.text
+    warning = county.post("/api/v1/warnings", json={"hazard_type": "typhoon", "level": "red",
+                                                    "area": {"divisions": ["350102001"]}})
+    assert warning.status_code == 201, warning.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"]}
+            "inspection": inspection.json()["id"], "warning": warning.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -56,7 +59,9 @@ def pages(ids: dict[str, int]) -> list[str]:
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
             "/supervision/enforcement", "/supervision/hazards/new", "/command/places",
-            "/command/calls", "/command/incidents", "/command/reports", "/command/duty"]
+            "/command/calls", "/command/incidents", "/command/reports", "/command/duty",
+            "/monitoring/warnings", "/monitoring/warnings/new", f"/monitoring/warnings/{ids['warning']}", "/public/warnings",
+            "/monitoring/warnings/console", "/monitoring/warnings/coverage"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]
