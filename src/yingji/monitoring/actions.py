@@ -16,7 +16,7 @@ from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import township_in_scope
 from yingji.core.errors import Conflict, Forbidden, ValidationFailed
 from yingji.core.importing import ImportRowError
-from yingji.core.scope import get_scoped
+from yingji.core.scope import get_scoped, scoped
 from yingji.monitoring import alarming, permissions
 from yingji.monitoring.ingest import BatchResult, Message, store_batch
 from yingji.monitoring.models import Alarm, LatestValue, MonitoringPoint
@@ -174,7 +174,7 @@ def import_points(db: Session, actor: Principal, content: bytes, filename: str, 
 def ingest_telemetry(db: Session, actor: Principal, messages: list[dict[str, Any]],
                      now: datetime | None = None) -> BatchResult:
     """HTTP batch upload (device gateways): the same path as MQTT, one transaction, one audit record."""
-    actor.require("monitoring:write")
+    _refuse(permissions.platform_refusal(actor))
     return store_batch(db, [Message(payload=m, source="http") for m in messages], actor=actor, now=now)
 
 
@@ -218,7 +218,7 @@ def run_checks(db: Session, actor: Principal, now: datetime | None = None, *,
     after = escalate_after_s if escalate_after_s is not None else _escalate_after()
     out = {"escalated": 0, "offline": 0, "back_online": 0}
     with atomic(db):
-        for a in db.execute(select(Alarm).where(Alarm.state == "raised", Alarm.escalated_at.is_(None),
+        for a in db.execute(scoped(actor, Alarm).where(Alarm.state == "raised", Alarm.escalated_at.is_(None),
                                                 Alarm.raised_at < now - timedelta(seconds=after))).scalars():
             if not due_for_escalation(a.state, a.raised_at, False, now, after):
                 continue
@@ -233,7 +233,7 @@ def run_checks(db: Session, actor: Principal, now: datetime | None = None, *,
         last_seen = dict(db.execute(select(LatestValue.point_id, func.max(LatestValue.ts))
                                     .group_by(LatestValue.point_id)).all())
         findings = []
-        for p in db.execute(select(MonitoringPoint).where(MonitoringPoint.active.is_(True))).scalars():
+        for p in db.execute(scoped(actor, MonitoringPoint).where(MonitoringPoint.active.is_(True))).scalars():
             dtype = catalog.type(p.device_type)
             if dtype is None:
                 continue

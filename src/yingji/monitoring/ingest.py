@@ -222,12 +222,22 @@ def _evaluate(db: Session, actor: Principal, result: BatchResult, points: dict[i
                                                             Reading.ts > since)):
                 if (pid, metric) in need:
                     stored[(pid, metric)].append((ts, value))
+    new_hist: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
+    for pid, metric, ts in new_keys:
+        new_hist[(pid, metric)].append((ts, rows[(pid, metric, ts)]))
     findings = []
     for point, rule in plans:
         key = (point.id, rule["metric"])
-        hist = sorted(dict(stored.get(key) or batch_hist[key]).items()) if key in need else sorted(batch_hist[key])
-        if not hist:
+        fresh = sorted(new_hist[key])
+        if not fresh:
             continue
+        if rule["kind"] == "threshold":  # every new reading counts (a peak inside the batch is not lost)
+            for ts, value in fresh:
+                f = evaluate(rule, [(ts, value)], ts, catalog.level_rank)
+                if f is not None:
+                    findings.append((point, f, ts))
+            continue
+        hist = sorted(stored.get(key) or batch_hist[key]) if key in need else sorted(batch_hist[key])
         f = evaluate(rule, hist, hist[-1][0], catalog.level_rank)
         if f is not None:
             findings.append((point, f, hist[-1][0]))

@@ -20,6 +20,17 @@ def write_refusal(actor: Principal) -> str | None:
     return None
 
 
+def platform_refusal(actor: Principal) -> str | None:
+    """Telemetry uploads, manual check runs and the dead-letter store are platform-level (city scope)."""
+    from yingji.core.scope import division_level
+
+    if (reason := write_refusal(actor)) is not None:
+        return reason
+    if division_level(actor.scope_code) not in ("city", "province"):
+        return "批量上传监测数据、手动巡检与死信查看须使用市级（平台）账号或令牌"
+    return None
+
+
 def alarm_refusal(actor: Principal, alarm: Any, action: str) -> str | None:
     if (reason := write_refusal(actor)) is not None:
         return reason
@@ -35,4 +46,4 @@ def permitted_alarm_actions(actor: Principal, alarm: Any) -> list[str]:
 
 def page_flags(actor: Principal) -> dict[str, Any]:
     return {"can_write": write_refusal(actor) is None, "can_import": write_refusal(actor) is None,
-            "sees_dead_letters": actor.is_admin}
+            "sees_dead_letters": platform_refusal(actor) is None}
