@@ -1,0 +1,50 @@
+"""In-process monitoring work under ``yingji serve`` (``YINGJI_MONITORING_INGEST``, default on): the MQTT
+consumer and the periodic checks (escalation of unacknowledged alarms, offline devices). Run
+``yingji monitoring ingest`` instead for a separate ingest process (then switch this off)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from yingji.core.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def start_checks(settings: Any, database: Database) -> Callable[[], None]:
+    from yingji.core.auth import system_principal
+    from yingji.monitoring.actions import run_checks
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(settings.monitoring_check_interval):
+            try:
+                with database.session() as db:
+                    run_checks(db, system_principal(settings.city_code, "monitoring-checks"))
+            except Exception:  # noqa: BLE001 - a failed run is retried at the next interval
+                log.exception("monitoring checks failed")
+
+    thread = threading.Thread(target=loop, name="monitoring-checks", daemon=True)
+    thread.start()
+    return lambda: (stop.set(), thread.join(10)) and None
+
+
+def start(settings: Any, database: Database, bus: Any) -> Callable[[], None] | None:
+    if not settings.monitoring_ingest:
+        return None
+    from yingji.monitoring.mqtt import Consumer
+
+    consumer = Consumer(database, host=settings.monitoring_mqtt_host, port=settings.monitoring_mqtt_port,
+                        client_id=settings.monitoring_mqtt_client_id, batch_size=settings.monitoring_batch_size,
+                        batch_wait_ms=settings.monitoring_batch_wait_ms).start()
+    stop_checks = start_checks(settings, database)
+
+    def stop() -> None:
+        stop_checks()
+        consumer.stop()
+
+    return stop
