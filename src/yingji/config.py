@@ -109,8 +109,9 @@ class Settings(BaseSettings):
                                     "inside `yingji serve` (off: run `yingji monitoring ingest` as its own process)")
     monitoring_mqtt_host: str = Field(default="127.0.0.1", description="MQTT broker (Mosquitto) host")
     monitoring_mqtt_port: int = Field(default=1883, ge=1, le=65535, description="MQTT broker port")
-    monitoring_mqtt_client_id: str = Field(default="yingji-ingest", description="the consumer's persistent "
-                                           "session (QoS 1 messages wait in the broker while it is away)")
+    monitoring_mqtt_client_id: str | None = Field(default=None, description="the consumer's persistent MQTT "
+                                                  "session (QoS 1 messages wait in the broker while it is away); "
+                                                  "default: yingji-ingest-<digest of the database URL>")
     monitoring_batch_size: int = Field(default=2000, ge=1, le=50000, description="messages stored per transaction")
     monitoring_batch_wait_ms: int = Field(default=200, ge=1, description="longest wait to fill a batch, ms")
     monitoring_retention_days: int = Field(default=400, ge=1, description="days of raw readings kept "

@@ -44,10 +44,13 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
     inspection = county.post("/api/v1/hazards/inspections", json={
         "unit_id": unit_id, "kind": "department", "inspector": "检查员", "inspected_at": "2026-03-01T09:00:00+08:00",
         "items": [{"code": item["code"], "result": "pass"}]})
-    for r in (source, hazard, inspection):
+    point = county.post("/api/v1/monitoring/points", json={
+        "code": f"WEB-{source.json()['id']}", "name": "页面样例储罐", "device_type": "tank", "division_code": "350102001",
+        "lon": 119.3, "lat": 26.08, "risk_source_id": source.json()["id"]})
+    for r in (source, hazard, inspection, point):
         assert r.status_code == 201, r.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"]}
+            "inspection": inspection.json()["id"], "point": point.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -55,7 +58,8 @@ def pages(ids: dict[str, int]) -> list[str]:
             "/supervision/units", f"/supervision/units/{ids['unit']}", f"/supervision/sources/{ids['source']}",
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
-            "/supervision/enforcement", "/supervision/hazards/new"]
+            "/supervision/enforcement", "/supervision/hazards/new",
+            "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]

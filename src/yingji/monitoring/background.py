@@ -33,13 +33,22 @@ def start_checks(settings: Any, database: Database) -> Callable[[], None]:
     return lambda: (stop.set(), thread.join(10)) and None
 
 
+def client_id(settings: Any) -> str:
+    """One persistent session per installation (two servers on one broker must not share it)."""
+    import hashlib
+
+    if settings.monitoring_mqtt_client_id:
+        return str(settings.monitoring_mqtt_client_id)
+    return "yingji-ingest-" + hashlib.sha256(settings.sqlalchemy_url.encode()).hexdigest()[:10]
+
+
 def start(settings: Any, database: Database, bus: Any) -> Callable[[], None] | None:
     if not settings.monitoring_ingest:
         return None
     from yingji.monitoring.mqtt import Consumer
 
     consumer = Consumer(database, host=settings.monitoring_mqtt_host, port=settings.monitoring_mqtt_port,
-                        client_id=settings.monitoring_mqtt_client_id, batch_size=settings.monitoring_batch_size,
+                        client_id=client_id(settings), batch_size=settings.monitoring_batch_size,
                         batch_wait_ms=settings.monitoring_batch_wait_ms).start()
     stop_checks = start_checks(settings, database)
 

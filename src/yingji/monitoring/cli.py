@@ -27,19 +27,19 @@ def _database():  # type: ignore[no-untyped-def]
 @app.command("ingest")
 def ingest(checks: Annotated[bool, typer.Option(help="同时定时执行告警升级与离线巡检")] = True) -> None:
     """独立的接入进程：订阅 MQTT yingji/telemetry/+（QoS 1，入库后才确认），批量入库并执行规则。"""
-    from yingji.monitoring.background import start_checks
+    from yingji.monitoring.background import client_id, start_checks
     from yingji.monitoring.mqtt import Consumer
 
     settings, database = _database()
     consumer = Consumer(database, host=settings.monitoring_mqtt_host, port=settings.monitoring_mqtt_port,
-                        client_id=settings.monitoring_mqtt_client_id, batch_size=settings.monitoring_batch_size,
+                        client_id=client_id(settings), batch_size=settings.monitoring_batch_size,
                         batch_wait_ms=settings.monitoring_batch_wait_ms).start()
     stop_checks = start_checks(settings, database) if checks else (lambda: None)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
     console.print(f"监测数据接入已启动：mqtt://{settings.monitoring_mqtt_host}:{settings.monitoring_mqtt_port} "
-                  f"yingji/telemetry/+（会话 {settings.monitoring_mqtt_client_id}）")
+                  f"yingji/telemetry/+（会话 {client_id(settings)}）")
     last = 0
     while not done.wait(10):
         s = consumer.stats
