@@ -59,7 +59,8 @@ def pages(ids: dict[str, int]) -> list[str]:
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
             "/supervision/enforcement", "/supervision/hazards/new",
-            "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}"]
+            "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}",
+            "/monitoring/elevators"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]
