@@ -98,8 +98,10 @@ def publisher(port: int, codes: list[str], n: int, start_iso: str, ready: mp.Eve
     ready.wait()
     t = time.perf_counter()
     infos = []
-    for topic, body in payloads:
+    for k, (topic, body) in enumerate(payloads):
         infos.append(client.publish(topic, body, qos=1))
+        if k >= 1000:  # at most 1,000 unacknowledged: paho's outgoing queue costs O(n) per ack beyond that
+            infos[k - 1000].wait_for_publish(120)
     for info in infos:
         info.wait_for_publish(120)
     acked = sum(info.is_published() for info in infos)

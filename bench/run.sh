@@ -9,5 +9,7 @@ for b in bench/bench_*.py; do
 done
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
+echo "== bench/monitoring_ingest.py"
+python bench/monitoring_ingest.py
 echo "== bench/load.sh"
 bash bench/load.sh "$@"

@@ -15,6 +15,7 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+command -v mosquitto >/dev/null || need_apt+=(mosquitto)  # MQTT broker: monitoring telemetry ingest
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== 安装系统软件包：${need_apt[*]}"
   as_root apt-get update -qq
@@ -29,6 +30,12 @@ fi
 if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
   echo "== 启动 Redis"
   as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+
+if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+  echo "== 启动 Mosquitto"
+  as_root mosquitto -d -c /etc/mosquitto/mosquitto.conf
+  for _ in $(seq 20); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.5; done
 fi
 
 export YINGJI_REQUIRE_SERVICES=1
