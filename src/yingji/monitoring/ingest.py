@@ -143,8 +143,9 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
         if rows:
             insert = _dialect_insert(db)
             params = [{"point_id": k[0], "metric": k[1], "ts": k[2], "value": v} for k, v in rows.items()]
-            stmt = insert(Reading).on_conflict_do_nothing(index_elements=["point_id", "metric", "ts"]).returning(
-                Reading.point_id, Reading.metric, Reading.ts)
+            table = Reading.__table__  # Core, not the ORM's bulk path: a third of the cost per row
+            stmt = insert(table).on_conflict_do_nothing(index_elements=["point_id", "metric", "ts"]).returning(
+                table.c.point_id, table.c.metric, table.c.ts)
             for chunk in _chunks(params, 5000):
                 new_keys.update((pid, metric, ts) for pid, metric, ts in db.execute(stmt, chunk).all())
             result.stored = len(new_keys)
@@ -154,10 +155,11 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
                 if (pid, metric) not in newest or ts > newest[(pid, metric)][0]:
                     newest[(pid, metric)] = (ts, rows[(pid, metric, ts)])
             if newest:
-                up = insert(LatestValue)
+                latest = LatestValue.__table__
+                up = insert(latest)
                 up = up.on_conflict_do_update(index_elements=["point_id", "metric"],
                                               set_={"ts": up.excluded.ts, "value": up.excluded.value},
-                                              where=up.excluded.ts > LatestValue.ts)
+                                              where=up.excluded.ts > latest.c.ts)
                 for chunk in _chunks([{"point_id": p, "metric": m, "ts": t, "value": v}
                                       for (p, m), (t, v) in newest.items()], 5000):
                     db.execute(up, chunk)
@@ -165,7 +167,7 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
             _evaluate(db, actor, result, by_point, new_keys, rows, catalog)
             _hook(db, actor, by_point, new_keys, rows, catalog)
         if dead:
-            db.execute(_dialect_insert(db)(DeadLetter), dead)
+            db.execute(_dialect_insert(db)(DeadLetter.__table__), dead)
         audit.record(db, actor, "monitoring.batch_ingested", "telemetry_batch", now.strftime("%Y%m%d%H%M%S%f"),
                      after={"messages": result.messages, "readings": result.readings, "stored": result.stored,
                             "duplicates": result.duplicates, "dead_letters": result.dead_letters,
