@@ -38,7 +38,7 @@ def _messages(code: str) -> list[Any]:
             for k in range(8)]
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Sample]:  # noqa: N802 - the walk's hook name
+def SAMPLES(tmp_path: Any) -> dict[str, Sample]:
     from sqlalchemy import select
 
     from yingji.elevators import actions as el

@@ -43,7 +43,7 @@ def _alarm(s: Any, ctx: dict[str, Any], state: str = "raised") -> int:
     return aid
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Sample]:  # noqa: N802 - the walk's hook name
+def SAMPLES(tmp_path: Any) -> dict[str, Sample]:
     from yingji.monitoring import actions as mo
     from yingji.monitoring.schemas import AlarmActionIn, PointIn, PointPatch
 

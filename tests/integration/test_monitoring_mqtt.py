@@ -129,7 +129,7 @@ def test_a_consumer_crash_loses_nothing(database, broker):
 
     def store_then_die(db, messages):
         if not stored_once.is_set():
-            out = store_batch(db, messages)  # committed …
+            store_batch(db, messages)  # committed …
             stored_once.set()
             hold.wait(30)  # … but the process dies before acknowledging
             raise SystemExit

@@ -32,7 +32,7 @@ def register(body: ElevatorIn, principal: Writer, db: Db) -> Any:
 
 
 @router.get("/rescues", response_model=list[RescueOut], summary="困人救援（未完成）")
-def rescues(principal: Reader, db: Db, all: bool = False) -> Any:  # noqa: A002 - a query parameter
+def rescues(principal: Reader, db: Db, all: bool = False) -> Any:
     return service.rescues(db, principal, open_only=not all)
 
 

@@ -25,12 +25,16 @@ def start_checks(settings: Any, database: Database) -> Callable[[], None]:
             try:
                 with database.session() as db:
                     run_checks(db, system_principal(settings.city_code, "monitoring-checks"))
-            except Exception:  # noqa: BLE001 - a failed run is retried at the next interval
+            except Exception:
                 log.exception("monitoring checks failed")
 
     thread = threading.Thread(target=loop, name="monitoring-checks", daemon=True)
     thread.start()
-    return lambda: (stop.set(), thread.join(10)) and None
+    def halt() -> None:
+        stop.set()
+        thread.join(10)
+
+    return halt
 
 
 def client_id(settings: Any) -> str:

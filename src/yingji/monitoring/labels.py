@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from yingji.monitoring.rules import ACTION_LABELS, DEAD_LETTER_REASONS, KIND_LABELS, STATE_LABELS, default_catalog
+from yingji.monitoring.rules import (
+    ACTION_LABELS,
+    DEAD_LETTER_REASONS,
+    KIND_LABELS,
+    STATE_LABELS,
+    default_catalog,
+)
 
 
 def labels() -> dict[str, dict[str, str]]:

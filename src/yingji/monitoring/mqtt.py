@@ -113,7 +113,7 @@ class Consumer:
         """Stop without acknowledging anything still queued (a crash, for tests)."""
         self._stop.set()
         self.client.loop_stop()
-        self.client._sock_close()  # noqa: SLF001 - drop the connection like a dead process would
+        self.client._sock_close()
         if self._worker is not None:
             self._worker.join(10)
 
@@ -145,7 +145,7 @@ class Consumer:
                     with self.database.session() as db:
                         result = self.store(db, messages)
                     break
-                except Exception:  # noqa: BLE001 - keep the messages, retry (database away…)
+                except Exception:
                     self.stats.failures += 1
                     log.exception("storing a telemetry batch failed; retrying")
                     time.sleep(1)
