@@ -17,5 +17,7 @@ echo "== bench/incidents_intake.py"
 python bench/incidents_intake.py
 echo "== bench/incidents_board.py"
 python bench/incidents_board.py
+echo "== bench/monitoring_ingest.py"
+python bench/monitoring_ingest.py
 echo "== bench/load.sh"
 bash bench/load.sh "$@"

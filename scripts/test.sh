@@ -15,7 +15,7 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
-# warning delivery (broadcast): terminals over a real MQTT broker; the bench compares with PostGIS
+# MQTT broker (monitoring telemetry, broadcast terminals); PostGIS for the targeting bench
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -36,8 +36,9 @@ fi
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
   echo "== 启动 Mosquitto"
-  conf="$(mktemp)"; printf 'listener 1883 127.0.0.1\nallow_anonymous true\n' > "$conf"; chmod 644 "$conf"
+  conf="$(mktemp)"; printf 'listener 1883 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n' > "$conf"; chmod 644 "$conf"
   as_root "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -d -c "$conf"
+  for _ in $(seq 20); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.5; done
 fi
 
 export YINGJI_REQUIRE_SERVICES=1

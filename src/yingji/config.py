@@ -143,6 +143,21 @@ class Settings(BaseSettings):
     warnings_broadcast: bool = Field(default=True, description="publishing a version submits it to the broadcast "
                                      "package (recipients, delivery, coverage)")
     broadcast_poll: float = Field(default=0.5, gt=0, description="seconds the idle worker waits between polls")
+    # --- monitoring (监测预警; docs/monitoring.md) — YINGJI_MONITORING_* ---
+    monitoring_ingest: bool = Field(default=True, description="run the MQTT telemetry consumer and the alarm checks "
+                                    "inside `yingji serve` (off: run `yingji monitoring ingest` as its own process)")
+    monitoring_mqtt_host: str = Field(default="127.0.0.1", description="MQTT broker (Mosquitto) host")
+    monitoring_mqtt_port: int = Field(default=1883, ge=1, le=65535, description="MQTT broker port")
+    monitoring_mqtt_client_id: str | None = Field(default=None, description="the consumer's persistent MQTT "
+                                                  "session (QoS 1 messages wait in the broker while it is away); "
+                                                  "default: yingji-ingest-<digest of the database URL>")
+    monitoring_batch_size: int = Field(default=2000, ge=1, le=50000, description="messages stored per transaction")
+    monitoring_batch_wait_ms: int = Field(default=200, ge=1, description="longest wait to fill a batch, ms")
+    monitoring_retention_days: int = Field(default=400, ge=1, description="days of raw readings kept "
+                                           "(`yingji monitoring purge`); latest values and alarms stay")
+    monitoring_escalate_after: int = Field(default=300, ge=1, description="seconds before an unacknowledged "
+                                           "alarm escalates (default 5 min)")
+    monitoring_check_interval: float = Field(default=30.0, gt=0, description="seconds between escalation/offline checks")
 
     @model_validator(mode="after")
     def _check_security(self) -> Settings:

@@ -44,13 +44,16 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
     inspection = county.post("/api/v1/hazards/inspections", json={
         "unit_id": unit_id, "kind": "department", "inspector": "检查员", "inspected_at": "2026-03-01T09:00:00+08:00",
         "items": [{"code": item["code"], "result": "pass"}]})
-    for r in (source, hazard, inspection):
+    point = county.post("/api/v1/monitoring/points", json={
+        "code": f"WEB-{source.json()['id']}", "name": "页面样例储罐", "device_type": "tank", "division_code": "350102001",
+        "lon": 119.3, "lat": 26.08, "risk_source_id": source.json()["id"]})
+    for r in (source, hazard, inspection, point):
         assert r.status_code == 201, r.text
     warning = county.post("/api/v1/warnings", json={"hazard_type": "typhoon", "level": "red",
                                                     "area": {"divisions": ["350102001"]}})
     assert warning.status_code == 201, warning.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"], "warning": warning.json()["id"]}
+            "inspection": inspection.json()["id"], "warning": warning.json()["id"], "point": point.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -61,7 +64,9 @@ def pages(ids: dict[str, int]) -> list[str]:
             "/supervision/enforcement", "/supervision/hazards/new", "/command/places",
             "/command/calls", "/command/incidents", "/command/reports", "/command/duty",
             "/monitoring/warnings", "/monitoring/warnings/new", f"/monitoring/warnings/{ids['warning']}", "/public/warnings",
-            "/monitoring/warnings/console", "/monitoring/warnings/coverage"]
+            "/monitoring/warnings/console", "/monitoring/warnings/coverage",
+            "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}",
+            "/monitoring/elevators"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]
