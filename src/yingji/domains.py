@@ -23,7 +23,7 @@ PACKAGES = SHARED + DOMAINS
 
 def domain_module(domain: str, name: str) -> ModuleType | None:
     module = f"yingji.{domain}.{name}"
-    if importlib.util.find_spec(module) is None:
+    if importlib.util.find_spec(f"yingji.{domain}") is None or importlib.util.find_spec(module) is None:
         return None
     return importlib.import_module(module)
 
