@@ -16,7 +16,7 @@ import importlib.util
 from types import ModuleType
 
 SHARED = ["units", "places", "routing"]
-DOMAINS = ["risk", "hazards", "enforcement", "duty", "monitoring", "elevators", "warnings", "incidents", "plans",
+DOMAINS = ["risk", "hazards", "enforcement", "duty", "monitoring", "elevators", "broadcast", "warnings", "incidents", "plans",
            "dispatch"]
 PACKAGES = SHARED + DOMAINS
 
