@@ -62,9 +62,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         # request threads per worker: the pool holds threads + 5 connections, so a request never
         # waits for a connection (docs/operations.md)
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        stoppers = []
         if start_background:
             database.relay.start(settings.relay_interval)  # type: ignore[union-attr]
+            # each package's own background work (telemetry ingest, message delivery …):
+            # ``yingji.<pkg>.background.start(settings, database, bus)`` returns a function that stops it
+            for background in domain_modules("background"):
+                stop = background.start(settings, database, bus)
+                if stop is not None:
+                    stoppers.append(stop)
         yield
+        for stop in reversed(stoppers):
+            try:
+                stop()
+            except Exception:  # pragma: no cover - one package's failure must not block the others' shutdown
+                log.exception("stopping background work failed")
         database.relay.stop()  # type: ignore[union-attr]
         bus.close()
         if hasattr(app.state.cache, "close"):
