@@ -131,7 +131,7 @@ def sync_closures(db: Session, router: Router | None = None, *, force: bool = Fa
     router = router or get_router()
     revision = tuple(db.execute(select(func.count(RoadClosure.id), func.max(RoadClosure.id),
                                        func.max(RoadClosure.reopened_at))).one())
-    key = (id(router), *revision)
+    key = (id(router), str(db.get_bind().url), *revision)
     if not force and key == _closure_revision:
         return
     rows = db.execute(select(RoadClosure).where(RoadClosure.state == "active")).scalars().all()
