@@ -248,7 +248,8 @@ def _dispatch_units(db: Session, actor: Principal, order: DispatchOrder, picks: 
     types = dispatch_config()["unit_types"]
     shown = rec.picks()
     manual_ids = [p.vehicle_id for p in picks if p.vehicle_id not in shown]
-    manual = {c.vehicle_id: c for c in service.candidates(db, actor, order.lon, order.lat, router,
+    manual = {c.vehicle_id: c for c in service.candidates(db, actor, order.lon, order.lat,
+                                                          router or service.default_router(),
                                                           vehicle_ids=manual_ids)[0]} if manual_ids else {}
     out = []
     for p in picks:
@@ -286,7 +287,6 @@ def issue_order(db: Session, actor: Principal, data: OrderIn, *, router: Any = N
     """Generate the dispatch order (调派单) from the dispatcher's accepted or edited choice."""
     _may_write(actor)
     now = now or utcnow()
-    router = router or service.default_router()
     with atomic(db):
         rec = service.recommend(db, actor, data, router=router)
         for eid in data.expert_ids:
@@ -342,7 +342,6 @@ def add_units(db: Session, actor: Principal, order_id: int, data: AddUnitsIn, *,
     """增派: send more units on an issued order (e.g. after raising its grade)."""
     _may_write(actor)
     now = now or utcnow()
-    router = router or service.default_router()
     with atomic(db):
         order = get_scoped(db, actor, DispatchOrder, order_id, what="调派单")
         if order.status != "issued":

@@ -151,17 +151,42 @@ class Recommendation:
         return out
 
 
-def _plan_resources(db: Session, incident_type: str, grade: int) -> list[dict[str, Any]] | None:
-    """A contingency plan's resources for the type and grade (预案调派), if the plans package offers it."""
+def _plan_resources(db: Session, incident_type: str, grade: int, building_type: str | None,
+                    division_code: str) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """A contingency plan's resources for the type and grade (预案调派), if the plans package offers
+    ``resources_for``: (rows in dispatch unit types, what else the plan asks for, in words)."""
     try:
         from yingji.plans import service as plans_service
-    except ImportError:
+    except ImportError:  # pragma: no cover - the plans package is optional
         return None
     fn = getattr(plans_service, "resources_for", None)
     if fn is None:
         return None
-    rows = fn(db, incident_type, grade)
-    return list(rows) if rows else None
+    mapping = dispatch_config().get("plans", {})
+    ptype = mapping.get("incident_types", {}).get(incident_type)
+    if ptype is None:
+        return None
+    if incident_type == "fire" and building_type in ("high_rise", "super_high_rise"):
+        ptype = mapping.get("high_rise_fire", ptype)
+    pgrade = int(mapping.get("grades", {}).get(str(grade), grade))
+    rows = fn(db, ptype, pgrade, division_code)
+    if not rows and ptype != mapping.get("incident_types", {}).get(incident_type):
+        rows = fn(db, mapping["incident_types"][incident_type], pgrade, division_code)
+    if not rows:
+        return None
+    types = mapping.get("unit_types", {})
+    try:
+        from yingji.plans.catalog import UNIT_TYPES as plan_labels
+    except ImportError:  # pragma: no cover
+        plan_labels = {}
+    mapped, other = [], []
+    for r in rows:
+        t = types.get(r.get("unit_type"))
+        if t is None:
+            other.append(f"{plan_labels.get(r.get('unit_type'), r.get('unit_type'))} × {r.get('count')}")
+        else:
+            mapped.append({"unit_type": t, "count": int(r.get("count") or 0), "note": r.get("note") or ""})
+    return mapped, other
 
 
 def active_orders(db: Session, actor: Principal, incident_id: int) -> list[DispatchOrder]:
@@ -207,6 +232,8 @@ def recommend(db: Session, actor: Principal, body: RecommendIn, *, router: Any =
         raise ValidationFailed(f"未知的事件类型：{body.incident_type}", field="incident_type")
     if body.building_type and body.building_type not in cfg["building_types"]:
         raise ValidationFailed(f"未知的建筑类型：{body.building_type}", field="building_type")
+    if actor.unit_id is not None:
+        raise Forbidden("企业用户不能使用调派推荐")
     division = scene_division(db, actor, body)
     current, exclude = None, set()
     if body.incident_id is not None:
@@ -225,14 +252,17 @@ def recommend(db: Session, actor: Principal, body: RecommendIn, *, router: Any =
         basis.append(f"调度员提升至{grade_label(grade, cfg)}" if body.fire_grade == grade
                      else f"沿用本事件已下达的{grade_label(grade, cfg)}")
     graded = requirements(body.incident_type, grade, body.building_type, cfg)
-    plan = _plan_resources(db, body.incident_type, grade) if body.use_plan else None
+    found = (_plan_resources(db, body.incident_type, grade, body.building_type, division.code)
+             if body.use_plan else None)
+    plan = found[0] if found else None
     reqs = merge_plan(graded, plan or [])
-    plan_note = "按预案调派：预案所列力量与等级调派取其大者" if plan else "按等级调派（未找到适用的预案）"
+    plan_note = "按等级调派（未找到适用的预案）" if not body.use_plan or found is None else \
+        "按预案调派：预案所列力量与等级调派取其大者" + (f"；预案另需：{'、'.join(found[1])}" if found[1] else "")
     cands, note = candidates(db, actor, body.lon, body.lat, router or default_router())
     groups = rank(reqs, cands, incident_type=body.incident_type, cfg=cfg, exclude=exclude)
     return Recommendation(incident_id=body.incident_id, division=division, lon=body.lon, lat=body.lat,
                           incident_type=body.incident_type, computed_grade=computed.grade, grade=grade,
-                          grade_basis=basis, plan_based=bool(plan), plan_note=plan_note, requirements=reqs,
+                          grade_basis=basis, plan_based=found is not None, plan_note=plan_note, requirements=reqs,
                           groups=groups, experts=suggest_experts(db, actor, body.incident_type), routing_note=note)
 
 
