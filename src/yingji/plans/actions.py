@@ -168,13 +168,7 @@ def activate_plan(db: Session, actor: Principal, plan_id: int, body: ActivationI
     from the plan's roles at the response level, each task due ``deadline_minutes`` after ``now``."""
     _check(actor, permissions.response_refusal(actor))
     with atomic(db):
-        p = db.get(ContingencyPlan, plan_id)
-        from yingji.plans.service import plan_readable
-
-        if p is None or not plan_readable(actor, p):
-            from yingji.core.errors import NotFound
-
-            raise NotFound("预案不存在或不在您的管辖范围内")
+        p = get_scoped(db, actor, ContingencyPlan, plan_id, what="预案")
         if p.state not in ACTIVATABLE:
             raise Conflict(f"预案当前为“{STATES[p.state]}”，须审批或备案后才能启动", field="plan_id")
         division_code = body.division_code or (
@@ -294,9 +288,7 @@ def check_overdue(db: Session, actor: Principal, now: datetime | None = None) ->
 def record_drill(db: Session, actor: Principal, body: DrillIn) -> Drill:
     _check(actor, permissions.write_refusal(actor))
     with atomic(db):
-        from yingji.plans.service import get_plan
-
-        p = get_plan(db, actor, body.plan_id)
+        p = get_scoped(db, actor, ContingencyPlan, body.plan_id, what="预案")
         division_code = p.division_code if in_scope(actor.scope_code, p.division_code) else actor.scope_code
         ensure_in_scope(actor, division_code)
         d = Drill(plan_id=p.id, plan_title=p.title, division_code=division_code, unit_id=p.unit_id, title=body.title,

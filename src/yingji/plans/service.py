@@ -113,7 +113,7 @@ def plan_detail(db: Session, principal: Principal, plan_id: int) -> dict[str, An
         "content": normalise(p.content),
         "actions": permissions.permitted_transitions(principal, p) if writable else [],
         "can_edit": writable and permissions.edit_refusal(principal, p) is None,
-        "can_activate": p.state in ACTIVATABLE and permissions.response_refusal(principal) is None}
+        "can_activate": writable and p.state in ACTIVATABLE and permissions.response_refusal(principal) is None}
 
 
 def versions(db: Session, principal: Principal, plan_id: int) -> list[PlanVersion]:
