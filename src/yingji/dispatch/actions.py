@@ -260,7 +260,8 @@ def _dispatch_units(db: Session, actor: Principal, order: DispatchOrder, picks: 
             raise Conflict(f"{v.callsign} 当前为“{STATUS_LABELS[v.status]}”，不能调派", field="vehicles")
         if p.vehicle_id in shown:
             _, pick, selected = shown[p.vehicle_id]
-            c, reason, recommended = pick.candidate, pick.reason, selected
+            c, recommended = pick.candidate, selected
+            reason = pick.reason if selected else f"调度员改选备选力量：{pick.reason}"
         else:
             c = manual.get(p.vehicle_id)
             secs = c.seconds if c is not None else None
