@@ -24,9 +24,15 @@ CONTENT = {
 
 
 @pytest.mark.parametrize("value,expected", [(1, 1), ("2", 2), ("Ⅲ", 3), ("IV", 4), ("Ⅱ级", 2), ("重大", 2),
-                                            ("特别重大", 1), ("一般", 4), ("五", 5)])
+                                            ("特别重大", 1), ("一般", 4), ("五", 5), ("橙", 2), ("红色", 1)])
 def test_grades_are_read_in_every_usual_spelling(value, expected):
     assert parse_grade(value) == expected
+
+
+def test_fire_alarm_grades_map_onto_incident_grades():
+    from yingji.plans.catalog import grade_from_fire_alarm
+
+    assert [grade_from_fire_alarm(a) for a in (5, 4, 3, 2, 1)] == [1, 2, 3, 4, 4]
 
 
 @pytest.mark.parametrize("value", [0, 6, "X", "", True])

@@ -34,7 +34,19 @@ UNIT_TYPES = {
 }
 
 _GRADE_WORDS = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
-                "特别重大": 1, "重大": 2, "较大": 3, "一般": 4, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+                "特别重大": 1, "重大": 2, "较大": 3, "一般": 4, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                # colours (预警/火警): 红 Ⅰ, 橙 Ⅱ, 黄 Ⅲ, 蓝 Ⅳ; 绿 (the lowest fire alarm) as Ⅳ
+                "红": 1, "橙": 2, "黄": 3, "蓝": 4, "绿": 4, "红色": 1, "橙色": 2, "黄色": 3, "蓝色": 4, "绿色": 4}
+
+# fire-alarm grades (《火警和应急救援分级规定》: 1 lowest 绿 … 5 highest 红) → incident grade (1 = Ⅰ most severe)
+FIRE_ALARM_TO_GRADE = {5: 1, 4: 2, 3: 3, 2: 4, 1: 4}
+
+
+def grade_from_fire_alarm(alarm: int) -> int:
+    """The incident grade a fire-alarm grade stands for when matching plans (5 红 → Ⅰ … 1 绿 → Ⅳ)."""
+    if alarm not in FIRE_ALARM_TO_GRADE:
+        raise ValueError(f"火警等级须为 1–5：{alarm}")
+    return FIRE_ALARM_TO_GRADE[alarm]
 
 
 def parse_grade(value: int | str) -> int:
