@@ -100,12 +100,6 @@ class Closure:
     factor: float = 0.0
 
 
-@dataclass
-class _Tree:
-    dist: NDArray[np.float64]   # base seconds origin -> node
-    meters: NDArray[np.float32]
-
-
 class Router:
     def __init__(self, network: RoadNetwork, config: RoutingConfig | None = None) -> None:
         self.network = network
@@ -117,6 +111,8 @@ class Router:
         self._kx = _M_PER_DEG_LON_EQ * math.cos(math.radians(self._lat0))
         xy = self._project(network.lon, network.lat)
         self._kdtree = cKDTree(xy)
+        self._xy = xy
+        self._grid = _GridIndex(xy, cell_m=250.0)
         self._hull = shapely.MultiPoint(xy).convex_hull if n >= 3 else shapely.MultiPoint(xy).buffer(1.0)
         shapely.prepare(self._hull)
         # base link times and the deduplicated (u, v) pairs the CSR graphs hold
@@ -137,7 +133,13 @@ class Router:
         self._rev_pos = np.empty(len(pairs), dtype=np.int64)
         self._rev_pos[rev_order] = np.arange(len(pairs))
         self._check_csr()
-        self._trees: OrderedDict[int, _Tree] = OrderedDict()
+        # precomputed one-to-all trees, one row per origin node (LRU over rows)
+        self._rows: OrderedDict[int, int] = OrderedDict()
+        self._free: list[int] = []
+        self._tdist = np.empty((0, n))
+        self._tmeters = np.empty((0, n), dtype=np.float32)
+        self._rows_gen = 0
+        self._snap_cache: OrderedDict[object, tuple[NDArray[np.float64], list[int], list[int], list[int]]] = OrderedDict()
         self._closures: dict[str, Closure] = {}
         self._edge_tree: shapely.STRtree | None = None
         self.version = 0
@@ -154,8 +156,18 @@ class Router:
         if len(points) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         arr = np.asarray(points, dtype=float).reshape(-1, 2)
-        dist, idx = self._kdtree.query(self._project(arr[:, 0], arr[:, 1]))
-        return np.asarray(idx, dtype=np.int64), np.asarray(dist, dtype=float)
+        xy = self._project(arr[:, 0], arr[:, 1])
+        found = [self._nearest_node(float(x), float(y)) for x, y in xy]
+        return (np.array([i for _, i in found], dtype=np.int64), np.array([d for d, _ in found], dtype=float))
+
+    def _nearest_node(self, x: float, y: float) -> tuple[float, int]:
+        """Nearest node of one projected point: the grid index (exact within a cell's distance),
+        else the KD-tree (a single-point KD-tree query costs several times more)."""
+        hit = self._grid.nearest(x, y)
+        if hit is not None:
+            return hit
+        d, i = self._kdtree.query((x, y))
+        return float(d), int(i)
 
     def area_type(self, point: Point) -> str:
         p = shapely.Point(self._project(point[0], point[1])[0])
@@ -256,15 +268,19 @@ class Router:
         u, v = self._pu[pairs], self._pv[pairs]
         wo, wn = old_pair_w[pairs], self._pair_w[pairs]
         slower, faster = wn > wo, wn < wo
-        stale = []
-        for o, tree in self._trees.items():
-            d = tree.dist
-            du, dv = d[u], d[v]
-            tight = np.isfinite(du) & (np.abs(du + wo - dv) <= _EPS * np.maximum(1.0, dv))
-            if np.any(slower & tight) or np.any(faster & (du + wn < dv - _EPS * np.maximum(1.0, np.abs(dv)))):
-                stale.append(o)
-        for o in stale:
-            del self._trees[o]
+        if not self._rows:
+            return
+        nodes = list(self._rows)
+        rows = np.fromiter(self._rows.values(), dtype=np.int64, count=len(nodes))
+        du, dv = self._tdist[rows][:, u], self._tdist[rows][:, v]
+        with np.errstate(invalid="ignore"):
+            tight = np.isfinite(du) & np.isfinite(wo) & (np.abs(du + wo - dv) <= _EPS * np.maximum(1.0, dv))
+            shorter = faster & (du + wn < dv - _EPS * np.maximum(1.0, np.abs(dv)))
+        stale = np.nonzero(np.any(slower & tight, axis=1) | np.any(shorter, axis=1))[0]
+        for i in stale.tolist():
+            self._free.append(self._rows.pop(nodes[i]))
+        if len(stale):
+            self._rows_gen += 1
 
     # ----------------------------------------------------------------- shortest paths
 
@@ -293,14 +309,30 @@ class Router:
         return self._pair_len[idx]
 
     def _trees_for(self, origins: NDArray[np.int64]) -> None:
-        todo = [int(o) for o in np.unique(origins) if int(o) not in self._trees]
-        if not todo:
+        todo = [o for o in sorted(set(np.asarray(origins).tolist())) if o not in self._rows]
+        if not todo or self.config.cache_origins <= 0:
             return
+        todo = todo[: self.config.cache_origins]
         dist, pred = dijkstra(self._fwd, directed=True, indices=todo, return_predecessors=True)
+        while len(self._rows) + len(todo) > self.config.cache_origins:  # evict the least recently used
+            _, row = self._rows.popitem(last=False)
+            self._free.append(row)
+        need = len(todo) - len(self._free)
+        if need > 0:  # grow the row store (doubling, at most cache_origins rows)
+            cap = len(self._tdist)
+            new_cap = min(self.config.cache_origins, max(cap * 2, cap + need, 16))
+            n = self.network.n_nodes
+            tdist = np.empty((new_cap, n))
+            tmeters = np.empty((new_cap, n), dtype=np.float32)
+            tdist[:cap], tmeters[:cap] = self._tdist, self._tmeters
+            self._tdist, self._tmeters = tdist, tmeters
+            self._free.extend(range(cap, new_cap))
         for i, o in enumerate(todo):
-            self._trees[o] = _Tree(dist[i], self._meters_along(pred[i], graph_is_reverse=False))
-        while len(self._trees) > self.config.cache_origins:
-            self._trees.popitem(last=False)
+            row = self._free.pop()
+            self._tdist[row] = dist[i]
+            self._tmeters[row] = self._meters_along(pred[i], graph_is_reverse=False)
+            self._rows[o] = row
+        self._rows_gen += 1
 
     def prepare(self, points: Sequence[Point]) -> int:
         """Precompute the trees of these origins (e.g. all fire stations); answers how many."""
@@ -310,24 +342,82 @@ class Router:
             self._trees_for(nodes)
         return len(np.unique(nodes))
 
-    def _to_dest(self, origin_nodes: NDArray[np.int64], dest_node: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def _to_dest(self, origin_nodes: list[int], unique_nodes: list[int], dest_node: int,
+                 entry: list[object] | None = None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Base seconds and meters from each origin node to the destination node."""
         with self._lock:
-            missing = [o for o in np.unique(origin_nodes) if int(o) not in self._trees]
-            if len(missing) <= self.config.auto_prepare:
-                self._trees_for(origin_nodes)
-            if all(int(o) in self._trees for o in origin_nodes):
-                secs = np.empty(len(origin_nodes))
-                meters = np.empty(len(origin_nodes))
-                for i, o in enumerate(origin_nodes):
-                    t = self._trees[int(o)]
-                    self._trees.move_to_end(int(o))
-                    secs[i] = t.dist[dest_node]
-                    meters[i] = t.meters[dest_node]
-                return secs, meters
+            rows_of = self._rows
+            if entry is not None and entry[4] == self._rows_gen:  # rows of this origin list still valid
+                rows = entry[5]
+                return self._tdist[rows, dest_node], self._tmeters[rows, dest_node].astype(float)
+            missing = [o for o in unique_nodes if o not in rows_of]
+            if missing and len(missing) <= self.config.auto_prepare:
+                self._trees_for(np.asarray(missing, dtype=np.int64))
+                missing = [o for o in unique_nodes if o not in rows_of]
+            if not missing:
+                if len(rows_of) >= self.config.cache_origins:
+                    for o in unique_nodes:
+                        rows_of.move_to_end(o)
+                rows = np.fromiter((rows_of[o] for o in origin_nodes), dtype=np.int64, count=len(origin_nodes))
+                if entry is not None:
+                    entry[4], entry[5] = self._rows_gen, rows
+                return self._tdist[rows, dest_node], self._tmeters[rows, dest_node].astype(float)
             dist, pred = dijkstra(self._rev, directed=True, indices=int(dest_node), return_predecessors=True)
             m = self._meters_along(pred, graph_is_reverse=True)
-            return dist[origin_nodes], m[origin_nodes].astype(float)
+            idx = np.asarray(origin_nodes, dtype=np.int64)
+            return dist[idx], m[idx].astype(float)
+
+    def _snap_origins(self, origins: Sequence[Point]) -> list[object]:
+        """Snap a list of origins, cached per list (stations are asked about again and again):
+        [snap distances, indices on the network (array), their nodes, the unique nodes, rows gen, rows]."""
+        try:
+            key: object = tuple(origins)
+            hit = self._snap_cache.get(key)
+        except TypeError:  # lists of lists
+            key = np.asarray(origins, dtype=float).tobytes()
+            hit = self._snap_cache.get(key)
+        if hit is None:
+            arr = np.asarray(origins, dtype=float).reshape(-1, 2)
+            nodes, snap_m = self.snap(arr)
+            on = np.nonzero(snap_m <= self.config.max_snap_m)[0]
+            on_nodes = nodes[on].tolist()
+            hit = [snap_m, on, on_nodes, sorted(set(on_nodes)), -1, None]
+            self._snap_cache[key] = hit
+            if len(self._snap_cache) > 64:
+                self._snap_cache.popitem(last=False)
+        return hit
+
+    def _compute(self, origins: Sequence[Point], dest: Point, at: datetime | None,
+                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, NDArray[np.float64], float]:
+        """Seconds and meters per origin (NaN where the network has no answer), the hour factor,
+        the origins' snap distances and the destination's."""
+        hf = self.hour_factor(at)
+        entry = self._snap_origins(origins)
+        snap_m, on, on_nodes, unique_nodes = entry[0], entry[1], entry[2], entry[3]
+        dd, dn = self._nearest_node((dest[0] - self._lon0) * self._kx, (dest[1] - self._lat0) * _M_PER_DEG_LAT)
+        n = len(snap_m)
+        if dd > self.config.max_snap_m or not len(on):
+            return np.full(n, np.nan), np.full(n, np.nan), hf, snap_m, float(dd)
+        base_s, base_m = self._to_dest(on_nodes, unique_nodes, int(dn), entry)
+        if len(on) == n:  # all origins on the network (the usual case)
+            access = snap_m + dd
+            return (base_s + access / self.config.access_speed_mps) / hf, base_m + access, hf, snap_m, float(dd)
+        secs = np.full(n, np.nan)
+        meters = np.full(n, np.nan)
+        access = snap_m[on] + dd
+        secs[on] = (base_s + access / self.config.access_speed_mps) / hf
+        meters[on] = base_m + access
+        return secs, meters, hf, snap_m, float(dd)
+
+    def _answer(self, i: int, origins: Sequence[Point], dest: Point, at: datetime | None, secs: NDArray[np.float64],
+                meters: NDArray[np.float64], label: str, snap_m: NDArray[np.float64], dest_snap: float) -> TravelTime:
+        sec = float(secs[i])
+        if math.isfinite(sec):
+            return TravelTime(seconds=sec, meters=float(meters[i]), model="network", label=label)
+        max_snap = self.config.max_snap_m
+        reason = ("目的地在路网覆盖范围外" if dest_snap > max_snap else "起点在路网覆盖范围外" if snap_m[i] > max_snap
+                  else "路网中无可达路径（道路封闭）")
+        return self.fallback(origins[i], dest, at=at, reason=reason)
 
     # ----------------------------------------------------------------- answers
 
@@ -350,36 +440,29 @@ class Router:
 
     def travel_times(self, origins: Sequence[Point], dest: Point, *, at: datetime | None = None) -> list[TravelTime]:
         """Travel time from each origin to ``dest`` (WGS84 lon, lat), in the order given."""
-        if not origins:
+        if not len(origins):
             return []
-        hf = self.hour_factor(at)
-        dnode, dsnap = self.snap([dest])
-        onodes, osnap = self.snap(origins)
-        out: list[TravelTime | None] = [None] * len(origins)
-        max_snap = self.config.max_snap_m
-        if dsnap[0] > max_snap:
-            return [self.fallback(o, dest, at=at, reason="目的地在路网覆盖范围外") for o in origins]
-        on_net = np.nonzero(osnap <= max_snap)[0]
-        if len(on_net):
-            secs, meters = self._to_dest(onodes[on_net], int(dnode[0]))
-            access_m = osnap[on_net] + dsnap[0]
-            label = self.network_label(hf)
-            for j, i in enumerate(on_net):
-                if not np.isfinite(secs[j]):
-                    continue
-                total = (secs[j] + access_m[j] / self.config.access_speed_mps) / hf
-                out[i] = TravelTime(seconds=float(total), meters=float(meters[j] + access_m[j]), model="network",
-                                    label=label)
-        return [t if t is not None else self.fallback(
-            origins[i], dest, at=at, reason="起点在路网覆盖范围外" if osnap[i] > max_snap else "路网中无可达路径（道路封闭）")
-            for i, t in enumerate(out)]
+        secs, meters, hf, snap_m, dd = self._compute(origins, dest, at)
+        label = self.network_label(hf)
+        return [self._answer(i, origins, dest, at, secs, meters, label, snap_m, dd) for i in range(len(origins))]
 
     def nearest(self, origins: Sequence[Point], dest: Point, k: int = 5, *, at: datetime | None = None,
                 ) -> list[tuple[int, TravelTime]]:
-        """The ``k`` origins with the shortest travel time to ``dest``: (index into origins, time)."""
-        times = self.travel_times(origins, dest, at=at)
-        order = sorted(range(len(times)), key=lambda i: (times[i].seconds, i))
-        return [(i, times[i]) for i in order[:k]]
+        """The ``k`` origins with the shortest travel time to ``dest``: (index into origins, time),
+        fastest first (ties by index). Only the ``k`` answers are built."""
+        if not len(origins):
+            return []
+        secs, meters, hf, snap_m, dd = self._compute(origins, dest, at)
+        label = self.network_label(hf)
+        fallbacks: dict[int, TravelTime] = {}
+        if not np.isfinite(secs).all():
+            secs = secs.copy()
+            for i in np.nonzero(~np.isfinite(secs))[0].tolist():
+                fallbacks[i] = self._answer(i, origins, dest, at, secs, meters, label, snap_m, dd)
+                secs[i] = fallbacks[i].seconds
+        order = np.argsort(secs, kind="stable")[:k].tolist()
+        return [(i, fallbacks.get(i) or self._answer(i, origins, dest, at, secs, meters, label, snap_m, dd))
+                for i in order]
 
     def route(self, origin: Point, dest: Point, *, at: datetime | None = None) -> Route:
         """The fastest route with its line (origin, the network nodes, dest)."""
@@ -436,7 +519,37 @@ class Router:
     def stats(self) -> dict[str, float | int]:
         return {"nodes": self.network.n_nodes, "links": self.network.n_edges,
                 "length_km": round(self.network.length_km(), 1), "closed_links": self.closed_link_count(),
-                "cached_origins": len(self._trees), "version": self.version}
+                "cached_origins": len(self._rows), "version": self.version}
+
+
+class _GridIndex:
+    """Nodes bucketed in square cells: the nearest node of a point from its 3×3 cells, exact when
+    it is at most one cell away (anything outside the 3×3 block is farther than that)."""
+
+    def __init__(self, xy: NDArray[np.float64], cell_m: float) -> None:
+        self.cell = cell_m
+        self.xy = xy
+        cells = np.floor(xy / cell_m).astype(np.int64)
+        order = np.lexsort((cells[:, 1], cells[:, 0]))
+        keys = cells[order]
+        self.buckets: dict[tuple[int, int], NDArray[np.int64]] = {}
+        if len(order):
+            change = np.nonzero(np.any(np.diff(keys, axis=0) != 0, axis=1))[0] + 1
+            for chunk in np.split(order, change):
+                c = cells[chunk[0]]
+                self.buckets[(int(c[0]), int(c[1]))] = chunk
+
+    def nearest(self, x: float, y: float) -> tuple[float, int] | None:
+        cx, cy = math.floor(x / self.cell), math.floor(y / self.cell)
+        get = self.buckets.get
+        parts = [b for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (b := get((cx + dx, cy + dy))) is not None]
+        if not parts:
+            return None
+        cand = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        d2 = (self.xy[cand, 0] - x) ** 2 + (self.xy[cand, 1] - y) ** 2
+        m = float(d2.min())
+        d = math.sqrt(m)
+        return (d, int(cand[d2 == m].min())) if d <= self.cell else None  # ties: the lowest node index
 
 
 def _haversine_m(a: Point, b: Point) -> float:
