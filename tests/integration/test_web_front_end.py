@@ -46,8 +46,15 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
         "items": [{"code": item["code"], "result": "pass"}]})
     for r in (source, hazard, inspection):
         assert r.status_code == 201, r.text
+    from tests.integration.samples_dispatch import POINT_A, make_force  # dispatch: a station and an order
+
+    _, vehicles = make_force(database, division_code="350102001")
+    order = county.post("/api/v1/dispatch/orders", json={
+        "lon": POINT_A[0], "lat": POINT_A[1], "incident_type": "fire",
+        "vehicles": [{"vehicle_id": vehicles[0], "unit_type": "water_tender"}]})
+    assert order.status_code == 201, order.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"]}
+            "inspection": inspection.json()["id"], "dispatch_order": order.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -55,7 +62,8 @@ def pages(ids: dict[str, int]) -> list[str]:
             "/supervision/units", f"/supervision/units/{ids['unit']}", f"/supervision/sources/{ids['source']}",
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
-            "/supervision/enforcement", "/supervision/hazards/new"]
+            "/supervision/enforcement", "/supervision/hazards/new",
+            "/command/forces", "/command/dispatch", f"/command/dispatch/orders/{ids['dispatch_order']}"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]
