@@ -7,6 +7,8 @@ for b in bench/bench_*.py; do
   echo "== $b"
   python "$b" "$@"
 done
+echo "== bench/routing_bench.py"
+PYTHONPATH=src python bench/routing_bench.py
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
 echo "== bench/load.sh"

@@ -141,6 +141,7 @@ class Router:
         self._rows_gen = 0
         self._snap_cache: OrderedDict[object, tuple[NDArray[np.float64], list[int], list[int], list[int]]] = OrderedDict()
         self._closures: dict[str, Closure] = {}
+        network.link_index()  # built once here, so a closure by link id is a dict lookup
         self._edge_tree: shapely.STRtree | None = None
         self.version = 0
 
@@ -272,7 +273,7 @@ class Router:
             return
         nodes = list(self._rows)
         rows = np.fromiter(self._rows.values(), dtype=np.int64, count=len(nodes))
-        du, dv = self._tdist[rows][:, u], self._tdist[rows][:, v]
+        du, dv = self._tdist[rows[:, None], u[None, :]], self._tdist[rows[:, None], v[None, :]]
         with np.errstate(invalid="ignore"):
             tight = np.isfinite(du) & np.isfinite(wo) & (np.abs(du + wo - dv) <= _EPS * np.maximum(1.0, dv))
             shorter = faster & (du + wn < dv - _EPS * np.maximum(1.0, np.abs(dv)))
