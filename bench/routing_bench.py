@@ -36,8 +36,8 @@ from scipy.sparse.csgraph import dijkstra
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from yingji.routing.engine import Closure, Router, RoutingConfig  # noqa: E402
-from yingji.routing.network import RoadNetwork, grid_network  # noqa: E402
+from yingji.routing.engine import Closure, Router, RoutingConfig
+from yingji.routing.network import RoadNetwork, grid_network
 
 K = 5
 

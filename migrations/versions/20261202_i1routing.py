@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import yingji.core.db  # noqa: F401
+import yingji.core.db
 
 revision: str = 'i1routing'
 down_revision: str | None = 'g8ux_todo_notices'

@@ -15,7 +15,7 @@ LINK = "l_0_0_f"
 BODY = {"reason": "动作巡检：下穿隧道积水", "link_ids": [LINK], "division_code": "350102"}
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Sample]:  # noqa: N802 (the walk's name)
+def SAMPLES(tmp_path: Any) -> dict[str, Sample]:
     from yingji.routing import actions
 
     def reopen(s: Any, ctx: dict[str, Any]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import networkx as nx
@@ -52,7 +53,7 @@ def test_meters_follow_the_fastest_route(grid):
     a, b = 5, grid.n_nodes - 7
     path = nx.dijkstra_path(g, a, b, weight="weight")
     lengths = {(int(u), int(v)): min(float(grid.length_m[e]) for e in np.nonzero((grid.src == u) & (grid.dst == v))[0])
-               for u, v in zip(path[:-1], path[1:])}
+               for u, v in itertools.pairwise(path)}
     tt = router.travel_times([_pt(router, a)], _pt(router, b))[0]
     rt = router.route(_pt(router, a), _pt(router, b))
     assert tt.meters == pytest.approx(sum(lengths.values()), rel=1e-5)

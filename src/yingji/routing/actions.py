@@ -52,7 +52,7 @@ def close_road(db: Session, actor: Principal, data: ClosureIn | dict[str, Any]) 
     ensure_in_scope(actor, division)
     factor = 0.0 if data.kind == "closed" else float(data.speed_factor or 1.0)
     closure = service.Closure(key="new", link_ids=tuple(data.link_ids), polygon=polygon, factor=factor)
-    affected = int(len(router.closure_edges(closure)))
+    affected = len(router.closure_edges(closure))
     if affected == 0:
         raise ValidationFailed("该范围内没有路网路段", field="polygon")
     with atomic(db):

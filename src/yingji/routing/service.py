@@ -33,8 +33,19 @@ from yingji.routing.models import RoadClosure
 from yingji.routing.network import RoadNetwork
 from yingji.routing.schemas import ClosureQuery
 
-__all__ = ["Closure", "Route", "Router", "TravelTime", "attribution", "get_router", "reset_router", "sync_closures",
-           "travel_time_json", "CLOSURE_LIST", "get_closure"]
+__all__ = [
+    "CLOSURE_LIST",
+    "Closure",
+    "Route",
+    "Router",
+    "TravelTime",
+    "attribution",
+    "get_closure",
+    "get_router",
+    "reset_router",
+    "sync_closures",
+    "travel_time_json",
+]
 
 _lock = threading.Lock()
 _router: Router | None = None
