@@ -125,3 +125,21 @@ def test_closures_outside_scope_are_hidden(client_for):
     assert cid not in [x["id"] for x in b.get("/api/v1/routing/closures").json()["items"]]
     assert b.post(f"/api/v1/routing/closures/{cid}/reopen", json={}).status_code in (403, 404)
     assert a.post(f"/api/v1/routing/closures/{cid}/reopen", json={}).status_code == 200
+
+
+def test_closure_map_shows_links_and_area_in_scope(client_for):
+    a = client_for("county_officer", "350102")
+    x, y = GULOU["lon"], GULOU["lat"]
+    ring = [[x - 0.002, y - 0.002], [x + 0.002, y - 0.002], [x + 0.002, y + 0.002], [x - 0.002, y - 0.002]]
+    cid = a.post("/api/v1/routing/closures", json={"reason": "地图样例", "polygon": {
+        "type": "Polygon", "coordinates": [ring]}}).json()["id"]
+    fc = a.get("/api/v1/routing/closure-map").json()
+    mine = [f for f in fc["features"] if f["properties"]["closure_id"] == cid]
+    assert {f["properties"]["part"] for f in mine} == {"area", "links"}
+    links = next(f for f in mine if f["properties"]["part"] == "links")
+    assert len(links["geometry"]["coordinates"]) == links["properties"]["links_affected"]
+    assert "OpenStreetMap" in fc["attribution"]
+    other = client_for("county_officer", "350104").get("/api/v1/routing/closure-map").json()
+    assert cid not in [f["properties"]["closure_id"] for f in other["features"]]
+    assert a.post(f"/api/v1/routing/closures/{cid}/reopen", json={}).status_code == 200
+    assert cid not in [f["properties"]["closure_id"] for f in a.get("/api/v1/routing/closure-map").json()["features"]]

@@ -188,5 +188,31 @@ CLOSURE_LIST = ListSpec(
 )
 
 
+def closure_map(db: Session, actor: Principal, router: Router | None = None) -> dict[str, Any]:
+    """The active closures in the actor's jurisdiction as GeoJSON (for maps): per closure its
+    polygon (if any) and the closed links as one MultiLineString, with reason and kind."""
+    from sqlalchemy import select as _select
+
+    from yingji.core.scope import scoped
+
+    router = router or get_router(db)
+    net = router.network
+    rows = db.scalars(scoped(actor, RoadClosure, _select(RoadClosure)).where(RoadClosure.state == "active")
+                      .order_by(RoadClosure.id)).all()
+    features: list[dict[str, Any]] = []
+    for row in rows:
+        props = {"closure_id": row.id, "kind": row.kind, "reason": row.reason, "speed_factor": row.speed_factor,
+                 "links_affected": row.links_affected, "division_code": row.division_code}
+        if row.polygon:
+            features.append({"type": "Feature", "geometry": row.polygon, "properties": {**props, "part": "area"}})
+        edges = router.closure_edges(closure_of(row))
+        lines = [[[round(float(net.lon[net.src[e]]), 6), round(float(net.lat[net.src[e]]), 6)],
+                  [round(float(net.lon[net.dst[e]]), 6), round(float(net.lat[net.dst[e]]), 6)]] for e in edges]
+        if lines:
+            features.append({"type": "Feature", "geometry": {"type": "MultiLineString", "coordinates": lines},
+                             "properties": {**props, "part": "links"}})
+    return {"type": "FeatureCollection", "features": features, "attribution": net.attribution}
+
+
 def get_closure(db: Session, actor: Principal, closure_id: int) -> RoadClosure:
     return get_scoped(db, actor, RoadClosure, closure_id, what="道路封闭")

@@ -71,6 +71,11 @@ def create_closure(body: ClosureIn, principal: Reader, db: Db) -> Any:
     return actions.close_road(db, principal, body)
 
 
+@router.get("/closure-map", summary="当前封闭/拥堵的范围与路段（GeoJSON，本辖区，用于地图）")
+def closure_map(principal: Reader, db: Db) -> dict[str, Any]:
+    return service.closure_map(db, principal)
+
+
 @router.get("/closures/{closure_id}", response_model=ClosureOut, summary="道路封闭详情")
 def get_closure(closure_id: ClosureId, principal: Reader, db: Db) -> Any:
     return service.get_closure(db, principal, closure_id)
