@@ -10,6 +10,7 @@ from yingji.core.auth import system_principal
 from yingji.core.db import Database
 
 COUNTY_A = "350102"
+TOWNSHIP_A = "350102001"
 WHEN = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 _n = itertools.count(1)
 
@@ -27,14 +28,16 @@ CONTENT: dict[str, Any] = {
 
 
 def make_plan(db: Database, *, state: str = "approved", division_code: str = COUNTY_A,
-              level: str = "county", content: dict[str, Any] | None = None, title: str | None = None) -> int:
+              level: str = "county", content: dict[str, Any] | None = None, title: str | None = None,
+              unit_id: int | None = None) -> int:
     from yingji.plans import actions
     from yingji.plans.schemas import PlanIn, TransitionIn
 
     with db.session() as s:
         p = actions.create_plan(s, system_principal(), PlanIn.model_validate({
             "title": title or f"巡查样例防台风预案{next(_n)}", "kind": "special", "level": level,
-            "division_code": division_code, "department": "辖区A应急管理局", "content": content or CONTENT}))
+            "division_code": division_code, "department": "辖区A应急管理局", "content": content or CONTENT,
+            "unit_id": unit_id}))
         if state in ("approved", "filed"):
             actions.transition_plan(s, system_principal(), p.id, TransitionIn(action="approve"))
         if state == "filed":
@@ -43,8 +46,12 @@ def make_plan(db: Database, *, state: str = "approved", division_code: str = COU
 
 
 def _plan(db: Database, ctx: dict[str, Any]) -> int:
+    """A unit's plan (X) of a unit in township A: a county's own plan is readable by its townships."""
     if "cplan_id" not in ctx:
-        ctx["cplan_id"] = make_plan(db)
+        from tests.integration.samples_hazards import make_unit
+
+        unit_id = make_unit(db, name="辖区A预案单位")
+        ctx["cplan_id"] = make_plan(db, level="unit", division_code=TOWNSHIP_A, unit_id=unit_id)
     return ctx["cplan_id"]
 
 
@@ -58,7 +65,7 @@ def _activation(db: Database, ctx: dict[str, Any]) -> int:
 
         with db.session() as s:
             a = actions.activate_plan(s, system_principal(), _plan(db, ctx), ActivationIn(
-                incident_type="typhoon", grade=2, title="巡查样例台风", division_code=COUNTY_A), now=WHEN)
+                incident_type="typhoon", grade=2, title="巡查样例台风"), now=WHEN)
             ctx["activation_id"] = a.id
             ctx["task_id"] = s.scalar(select(PlanTask.id).where(PlanTask.activation_id == a.id).limit(1))
     return ctx["activation_id"]
@@ -104,7 +111,7 @@ WRITE_BODIES = {
     ("PATCH", "/api/v1/plans/{cplan_id}"): lambda ctx: {"title": "越权修改"},
     ("POST", "/api/v1/plans/{cplan_id}/transitions"): lambda ctx: {"action": "revise"},
     ("POST", "/api/v1/plans/{cplan_id}/activations"): lambda ctx: {"incident_type": "typhoon", "grade": 2,
-                                                                   "division_code": COUNTY_A},
+                                                                   "division_code": TOWNSHIP_A},
     ("POST", "/api/v1/plans/activations/{activation_id}/close"): lambda ctx: None,
     ("PATCH", "/api/v1/plans/tasks/{task_id}"): lambda ctx: {"status": "done"},
     ("POST", "/api/v1/plans/tasks/overdue-check"): lambda ctx: {},
