@@ -53,8 +53,16 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
         "lon": POINT_A[0], "lat": POINT_A[1], "incident_type": "fire",
         "vehicles": [{"vehicle_id": vehicles[0], "unit_type": "water_tender"}]})
     assert order.status_code == 201, order.text
+    from tests.integration.samples_plans import CONTENT  # plans: a plan, started (its task board)
+
+    plan = county.post("/api/v1/plans", json={"title": "页面样例预案", "kind": "special", "level": "county",
+                                              "division_code": "350102", "content": CONTENT}).json()
+    county.post(f"/api/v1/plans/{plan['id']}/transitions", json={"action": "approve"})
+    board = county.post(f"/api/v1/plans/{plan['id']}/activations", json={"incident_type": "typhoon", "grade": 2})
+    assert board.status_code == 201, board.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"], "dispatch_order": order.json()["id"]}
+            "inspection": inspection.json()["id"], "dispatch_order": order.json()["id"],
+            "plan": plan["id"], "activation": board.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -63,7 +71,9 @@ def pages(ids: dict[str, int]) -> list[str]:
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
             "/supervision/enforcement", "/supervision/hazards/new",
-            "/command/forces", "/command/dispatch", f"/command/dispatch/orders/{ids['dispatch_order']}"]
+            "/command/forces", "/command/dispatch", f"/command/dispatch/orders/{ids['dispatch_order']}",
+            "/command/plans", f"/command/plans/{ids['plan']}", f"/command/plans/activations/{ids['activation']}",
+            "/command/drills"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]
