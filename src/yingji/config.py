@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     routing_cache_origins: int = Field(
         default=256, ge=0, description="precomputed origin trees kept (one float64+float32 per node each)")
 
+    # --- plans (yingji.plans; docs/plans.md) ---
+    plans_overdue_interval: float = Field(
+        default=60.0, ge=0, description="seconds between the task-board overdue checks under `yingji serve` "
+        "(0 = off; `yingji plans overdue` runs one)")
+
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")
 

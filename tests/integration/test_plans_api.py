@@ -235,3 +235,19 @@ def test_pages_render_and_refuse_outsiders(county, client_for, database):
     town = client_for("township_officer", "350102001")
     assert town.get(f"/api/v1/plans/{pid}").status_code == 200
     assert town.get(f"/api/v1/plans/{pid}").json()["can_activate"] is False
+
+
+def test_the_background_check_flags_overdue_tasks_and_can_be_switched_off(app, database):
+    from yingji.plans import background
+    from yingji.plans.schemas import ActivationIn
+
+    pid = make_plan(database)
+    with database.session() as s:
+        a = actions.activate_plan(s, system_principal(), pid, ActivationIn(incident_type="typhoon", grade=2),
+                                  now=T0 - timedelta(days=1))
+    settings = app.state.settings
+    assert background.start(settings.model_copy(update={"plans_overdue_interval": 0}), database, None) is None
+    assert background.run_once(settings, database) >= 2
+    with database.session() as s:
+        assert all(t.overdue for t in s.scalars(select(PlanTask).where(PlanTask.activation_id == a.id)))
+    assert background.run_once(settings, database) == 0  # flagged once

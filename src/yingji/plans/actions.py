@@ -257,7 +257,9 @@ def close_activation(db: Session, actor: Principal, activation_id: int, now: dat
 
 
 def check_overdue(db: Session, actor: Principal, now: datetime | None = None) -> list[PlanTask]:
-    """Flag the open tasks of active boards whose deadline has passed (one event per newly overdue task)."""
+    """Flag the open tasks of active boards whose deadline has passed (an audit record and an event per newly
+    overdue task; a run that finds none writes nothing). Run by ``yingji plans overdue``, the background
+    check under ``yingji serve`` (``YINGJI_PLANS_OVERDUE_INTERVAL``) or a city-level user."""
     _check(actor, permissions.overdue_check_refusal(actor))
     at = now or utcnow()
     flagged: list[PlanTask] = []
@@ -277,11 +279,6 @@ def check_overdue(db: Session, actor: Principal, now: datetime | None = None) ->
             events.emit(db, "plan.task_overdue", division_code=t.division_code, actor=actor.username,
                         summary=f"任务逾期：“{t.title}”（{t.owner or t.role}）",
                         payload={"activation_id": t.activation_id, "task_id": t.id, "unit_id": t.unit_id})
-        if not flagged:  # the check itself is recorded (a scheduled run leaves a trace)
-            audit.record(db, actor, "plan.overdue_checked", "plan_task", None, division_code=actor.scope_code,
-                         after={"checked_at": at, "flagged": 0})
-            events.emit(db, "plan.overdue_checked", division_code=actor.scope_code, actor=actor.username,
-                        summary="预案任务逾期检查：无新增逾期", payload={"flagged": 0})
     return flagged
 
 
