@@ -117,6 +117,7 @@ class Settings(BaseSettings):
         default="urban:25,suburban:40,rural:55", description="fallback model speeds by area type, km/h")
     routing_cache_origins: int = Field(
         default=256, ge=0, description="precomputed origin trees kept (one float64+float32 per node each)")
+    routing_warm: bool = Field(default=True, description="load the road network when the server starts")
 
     # --- plans (yingji.plans; docs/plans.md) ---
     plans_overdue_interval: float = Field(
