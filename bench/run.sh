@@ -9,6 +9,8 @@ for b in bench/bench_*.py; do
 done
 echo "== bench/routing_bench.py"
 PYTHONPATH=src python bench/routing_bench.py
+echo "== bench/dispatch_bench.py"
+PYTHONPATH=src python bench/dispatch_bench.py
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
 echo "== bench/load.sh"

@@ -95,9 +95,9 @@ def rank(requirements: list[dict[str, Any]], candidates: list[Candidate], *, inc
     used: set[int] = set(exclude)
     reachable = [c for c in candidates if c.seconds is not None]
 
-    def scored_for(wanted: str, *, exact: bool, subs: bool) -> list[Pick]:
+    def scored_for(wanted: str, *, exact: bool, subs: bool, limit: int) -> list[Pick]:
         allowed = set(cfg["unit_types"].get(wanted, {}).get("substitutes", []))
-        out: list[Pick] = []
+        scored: list[tuple[float, float, int, Candidate, bool, bool]] = []
         for c in reachable:
             if c.vehicle_id in used:
                 continue
@@ -107,10 +107,13 @@ def rank(requirements: list[dict[str, Any]], candidates: list[Candidate], *, inc
             bonus = bool(specialty) and specialty in c.specialties
             assert c.seconds is not None
             score = c.seconds + (penalty if substitute else 0.0) - (bonus_s if bonus else 0.0)
+            scored.append((score, c.seconds, c.vehicle_id, c, substitute, bonus))
+        scored.sort(key=lambda t: t[:3])
+        out = []
+        for score, _, _, c, substitute, bonus in scored[:limit]:  # reasons only for what is shown
             reason, within = _reason(c, wanted=wanted, substitute=substitute, bonus=bonus, standard=standard,
                                      type_labels=type_labels, specialty_label=specialty_label)
             out.append(Pick(candidate=c, score=score, substitute=substitute, reason=reason, within_standard=within))
-        out.sort(key=lambda p: (p.score, p.candidate.seconds, p.candidate.vehicle_id))
         return out
 
     groups = [Group(unit_type=r["unit_type"], count=int(r["count"]), source=r.get("source", "grade"),
@@ -119,9 +122,9 @@ def rank(requirements: list[dict[str, Any]], candidates: list[Candidate], *, inc
     for exact, subs in ((True, False), (False, True)):
         for g in groups:
             if g.shortfall:
-                picks = scored_for(g.unit_type, exact=exact, subs=subs)[:g.shortfall]
+                picks = scored_for(g.unit_type, exact=exact, subs=subs, limit=g.shortfall)
                 g.selected.extend(picks)
                 used.update(p.candidate.vehicle_id for p in picks)
     for g in groups:
-        g.alternatives = scored_for(g.unit_type, exact=True, subs=True)[:alternatives]
+        g.alternatives = scored_for(g.unit_type, exact=True, subs=True, limit=alternatives)
     return groups

@@ -197,32 +197,35 @@ def active_orders(db: Session, actor: Principal, incident_id: int) -> list[Dispa
 def candidates(db: Session, actor: Principal, lon: float, lat: float, router: Any,
                vehicle_ids: list[int] | None = None) -> tuple[list[Candidate], str]:
     """Every dispatchable vehicle in the actor's jurisdiction with its travel time to the point."""
-    stmt = (scoped(actor, Vehicle, select(Vehicle, Force).join(Force, Force.id == Vehicle.force_id)))
+    stmt = scoped(actor, Vehicle, select(Vehicle.id, Vehicle.vehicle_type, Vehicle.callsign, Force.id.label("force_id"),
+                                         Force.name, Force.specialties, Force.lon, Force.lat)
+                  .join(Force, Force.id == Vehicle.force_id))
     if vehicle_ids is not None:
         stmt = stmt.where(Vehicle.id.in_(vehicle_ids))
     else:
         stmt = stmt.where(Vehicle.status.in_(sorted(DISPATCHABLE)))
     rows = db.execute(stmt.order_by(Vehicle.id)).all()
-    forces: dict[int, Force] = {}
-    for _, f in rows:
-        forces.setdefault(f.id, f)
+    forces: dict[int, Any] = {}
+    for r in rows:
+        forces.setdefault(r.force_id, r)
     force_ids = list(forces)
     if not force_ids:
         return [], ""
     times = router.travel_times([(forces[i].lon, forces[i].lat) for i in force_ids], (lon, lat))
-    by_force = dict(zip(force_ids, times))
-    out = []
+    by_force = {}
     models: set[str] = set()
-    for v, f in rows:
-        t = by_force[f.id]
+    for fid, t in zip(force_ids, times):
         seconds = getattr(t, "seconds", None)
         if seconds is not None and not math.isfinite(seconds):
             seconds = None
         models.add(getattr(t, "label", "") or getattr(t, "model", ""))
-        out.append(Candidate(vehicle_id=v.id, vehicle_type=v.vehicle_type, name=v.callsign, force_id=f.id,
-                             force_name=f.name, specialties=tuple(f.specialties or ()), seconds=seconds,
-                             meters=getattr(t, "meters", None), model=getattr(t, "model", "network"),
-                             model_label=getattr(t, "label", ""), lon=f.lon, lat=f.lat))
+        by_force[fid] = (seconds, getattr(t, "meters", None), getattr(t, "model", "network"), getattr(t, "label", ""))
+    out = []
+    for r in rows:
+        seconds, meters, model, label = by_force[r.force_id]
+        out.append(Candidate(vehicle_id=r.id, vehicle_type=r.vehicle_type, name=r.callsign, force_id=r.force_id,
+                             force_name=r.name, specialties=tuple(r.specialties or ()), seconds=seconds,
+                             meters=meters, model=model, model_label=label, lon=r.lon, lat=r.lat))
     return out, "；".join(sorted(m for m in models if m))
 
 
