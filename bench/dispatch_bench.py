@@ -28,18 +28,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from rich.console import Console  # noqa: E402
+from rich.console import Console
 
-from yingji.core.actions import load_reference  # noqa: E402
-from yingji.core.auth import system_principal  # noqa: E402
-from yingji.core.db import Database  # noqa: E402
-from yingji.core.division_data import build_fuzhou  # noqa: E402
-from yingji.core.migrate import upgrade  # noqa: E402
-from yingji.demo import DemoContext  # noqa: E402
-from yingji.dispatch import seed, service  # noqa: E402
-from yingji.dispatch.schemas import RecommendIn  # noqa: E402
-from yingji.routing.engine import Closure  # noqa: E402
-from yingji.routing.service import get_router  # noqa: E402
+from yingji.core.actions import load_reference
+from yingji.core.auth import system_principal
+from yingji.core.db import Database
+from yingji.core.division_data import build_fuzhou
+from yingji.core.migrate import upgrade
+from yingji.demo import DemoContext
+from yingji.dispatch import seed, service
+from yingji.dispatch.schemas import RecommendIn
+from yingji.routing.engine import Closure
+from yingji.routing.service import get_router
 
 
 class OneByOne:

@@ -38,7 +38,7 @@ def _order(s: Any, ctx: dict[str, Any]) -> int:
         vehicles=[PickIn(vehicle_id=ctx["vehicles"][0], unit_type="water_tender")]), router=FakeRouter()).id
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Any]:  # noqa: N802
+def SAMPLES(tmp_path: Any) -> dict[str, Any]:
     from yingji.dispatch import actions as dp
     from yingji.dispatch.schemas import (
         AddUnitsIn,

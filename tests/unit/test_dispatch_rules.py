@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from yingji.dispatch.grading import GradeLowered, dispatch_config, fire_grade, merge_plan, requirements, settle_grade
+from yingji.dispatch.grading import (
+    GradeLowered,
+    dispatch_config,
+    fire_grade,
+    merge_plan,
+    requirements,
+    settle_grade,
+)
 from yingji.dispatch.ranking import Candidate, fmt_duration, rank
 from yingji.dispatch.status import allowed_next, transition_refusal
 

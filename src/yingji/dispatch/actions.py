@@ -26,7 +26,16 @@ from yingji.dispatch.grading import dispatch_config, grade_label, merge_plan, re
 from yingji.dispatch.labels import SPECIALTIES
 from yingji.dispatch.models import DispatchOrder, Expert, Force, OrderUnit, Vehicle
 from yingji.dispatch.ranking import fmt_duration
-from yingji.dispatch.schemas import AddUnitsIn, ExpertIn, ForceIn, OrderIn, PickIn, RaiseIn, StatusIn, VehicleIn
+from yingji.dispatch.schemas import (
+    AddUnitsIn,
+    ExpertIn,
+    ForceIn,
+    OrderIn,
+    PickIn,
+    RaiseIn,
+    StatusIn,
+    VehicleIn,
+)
 from yingji.dispatch.status import DISPATCHABLE, STATUS_LABELS, arrival_within, transition_refusal
 
 ORDER_ISSUED_HOOK = "dispatch.order_issued"

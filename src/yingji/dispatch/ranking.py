@@ -53,7 +53,7 @@ class Group:
 
 
 def fmt_duration(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     if s < 60:
         return f"{s}秒"
     m, s = divmod(s, 60)
