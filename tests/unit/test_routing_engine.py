@@ -168,3 +168,21 @@ def test_reverse_only_answers_match_cached_after_many_closure_changes(grid):
         for d in dests:
             assert [t.seconds for t in cached.travel_times(origins, d)] == pytest.approx(
                 [t.seconds for t in fresh.travel_times(origins, d)], rel=1e-9)
+
+
+def test_real_fuzhou_network_equals_reference_dijkstra():
+    """On the shipped central-city network (OpenStreetMap, ODbL): random pairs, fixed seed."""
+    from pathlib import Path
+
+    net = RoadNetwork.read_dir(Path(__file__).resolve().parents[2] / "data" / "fuzhou" / "roads")
+    assert (net.n_nodes, net.n_edges) == (16539, 34056)
+    router = Router(net, RoutingConfig(auto_prepare=4))
+    g = _reference(router)
+    rng = np.random.default_rng(2026)
+    for dest in rng.integers(0, net.n_nodes, 4).tolist():
+        origins = rng.integers(0, net.n_nodes, 12).tolist()
+        ref = nx.single_source_dijkstra_path_length(g.reverse(copy=False), dest, weight="weight")
+        got = router.travel_times([_pt(router, o) for o in origins], _pt(router, dest))
+        for o, t in zip(origins, got, strict=True):
+            assert t.model == "network"
+            assert t.seconds == pytest.approx(ref[o], rel=1e-9, abs=1e-9)

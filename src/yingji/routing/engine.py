@@ -393,7 +393,8 @@ class Router:
         """Seconds and meters per origin (NaN where the network has no answer), the hour factor,
         the origins' snap distances and the destination's."""
         hf = self.hour_factor(at)
-        entry = self._snap_origins(origins)
+        with self._lock:  # the snap cache is shared by the request threads
+            entry = self._snap_origins(origins)
         snap_m, on, on_nodes, unique_nodes = entry[0], entry[1], entry[2], entry[3]
         dd, dn = self._nearest_node((dest[0] - self._lon0) * self._kx, (dest[1] - self._lat0) * _M_PER_DEG_LAT)
         n = len(snap_m)
