@@ -186,3 +186,42 @@ def test_real_fuzhou_network_equals_reference_dijkstra():
         for o, t in zip(origins, got, strict=True):
             assert t.model == "network"
             assert t.seconds == pytest.approx(ref[o], rel=1e-9, abs=1e-9)
+
+
+def test_queries_from_threads_while_closures_change(grid):
+    """Request threads query while another sets closures: no errors, and the final answers equal a
+    fresh router's with the same closures."""
+    import threading
+
+    router = Router(grid, RoutingConfig(auto_prepare=3, cache_origins=20))
+    rng = np.random.default_rng(17)
+    origins = [_pt(router, int(i)) for i in rng.integers(0, grid.n_nodes, 30)]
+    dests = [_pt(router, int(i)) for i in rng.integers(0, grid.n_nodes, 10)]
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        try:
+            while not stop.is_set():
+                for d in dests:
+                    router.nearest(origins, d, k=5)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    closures: list[Closure] = []
+    for step in range(15):
+        links = tuple(grid.link_ids[int(i)] for i in rng.integers(0, grid.n_edges, 30))
+        closures = [*closures[-2:], Closure(key=f"t{step}", link_ids=links)]
+        router.set_closures(closures)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors
+    fresh = Router(grid, RoutingConfig(auto_prepare=0))
+    fresh.set_closures(closures)
+    for d in dests:
+        assert [t.seconds for t in router.travel_times(origins, d)] == pytest.approx(
+            [t.seconds for t in fresh.travel_times(origins, d)], rel=1e-9)
