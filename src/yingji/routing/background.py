@@ -21,7 +21,7 @@ def start(settings: Any, database: Any, bus: Any) -> Callable[[], None] | None:
         try:
             with database.session() as db:
                 get_router(db)
-        except Exception:  # noqa: BLE001 - warming is an optimisation; the first request retries
+        except Exception:
             log.exception("routing: warming the router failed")
 
     threading.Thread(target=warm, name="routing-warm", daemon=True).start()
