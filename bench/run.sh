@@ -11,6 +11,8 @@ echo "== bench/routing_bench.py"
 PYTHONPATH=src python bench/routing_bench.py
 echo "== bench/dispatch_bench.py"
 PYTHONPATH=src python bench/dispatch_bench.py
+echo "== bench/plans_bench.py"
+PYTHONPATH=src python bench/plans_bench.py
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
 echo "== bench/load.sh"

@@ -143,41 +143,47 @@ def _applies_at(plan: ContingencyPlan, division_code: str | None) -> bool:
     return division_code.startswith(plan.division_code) or plan.division_code in ancestors(division_code)
 
 
-def matching_plans(db: Session, incident_type: str, grade: int | str,
-                   division_code: str | None = None) -> list[dict[str, Any]]:
-    """The plans in force (approved or filed) whose triggers match: ``[{plan_id, title, kind, level,
-    division_code, state, response_level, trigger}]``, the most specific first (department before special
-    before general; the deeper division first)."""
+def _matches(db: Session, incident_type: str, grade: int | str,
+             division_code: str | None) -> list[tuple[ContingencyPlan, dict[str, Any]]]:
     g = parse_grade(grade)
-    rows = db.scalars(select(ContingencyPlan).where(
+    stmt = select(ContingencyPlan).where(
         ContingencyPlan.state.in_(sorted(IN_FORCE)),
         or_(ContingencyPlan.incident_types.contains(f",{incident_type},"),
-            ContingencyPlan.incident_types.contains(f",{ANY_TYPE},"))))
+            ContingencyPlan.incident_types.contains(f",{ANY_TYPE},")))
+    if division_code:  # the plans of the place itself and of the divisions containing it (SQL, indexed)
+        stmt = stmt.where(ContingencyPlan.division_code.in_([division_code, *ancestors(division_code)]))
     out = []
-    for p in rows:
+    for p in db.scalars(stmt):
         trigger = matching_trigger(p.content, incident_type, g)
         if trigger is None or not _applies_at(p, division_code):
             continue
-        out.append({"plan_id": p.id, "title": p.title, "kind": p.kind, "level": p.level,
-                    "division_code": p.division_code, "state": p.state,
-                    "response_level": response_level_for(p.content, incident_type, g), "trigger": trigger,
-                    "_rank": (trigger.get("incident_type") == ANY_TYPE, KIND_RANK.get(p.kind, 3),
-                              -len(p.division_code), p.id)})
-    out.sort(key=lambda m: m.pop("_rank"))
+        out.append((p, {"plan_id": p.id, "title": p.title, "kind": p.kind, "level": p.level,
+                        "division_code": p.division_code, "state": p.state,
+                        "response_level": response_level_for(p.content, incident_type, g), "trigger": trigger}))
+    out.sort(key=lambda pm: (pm[1]["trigger"].get("incident_type") == ANY_TYPE, KIND_RANK.get(pm[0].kind, 3),
+                             -len(pm[0].division_code), pm[0].id))
     return out
+
+
+def matching_plans(db: Session, incident_type: str, grade: int | str,
+                   division_code: str | None = None) -> list[dict[str, Any]]:
+    """The plans in force (approved or filed) whose triggers match: ``[{plan_id, title, kind, level,
+    division_code, state, response_level, trigger}]``, the most specific first (an exact type before
+    “各类突发事件”; department before special before general; the deeper division first). ``grade``:
+    1 = Ⅰ (特别重大) … 4 = Ⅳ (一般), or "Ⅱ", "重大", "橙" … (see :func:`yingji.plans.catalog.parse_grade`;
+    a fire-alarm grade converts with :func:`yingji.plans.catalog.grade_from_fire_alarm`). ``division_code``:
+    only the plans that apply there (its own, its county's, its city's)."""
+    return [m for _, m in _matches(db, incident_type, grade, division_code)]
 
 
 def resources_for(db: Session, incident_type: str, grade: int | str,
                   division_code: str | None = None) -> list[dict[str, Any]]:
-    """What the matching plans say to mobilise: ``[{unit_type, count, note, plan_id}]`` (the most
-    specific plan's rows first)."""
-    matches = matching_plans(db, incident_type, grade, division_code)
-    ids = [m["plan_id"] for m in matches]
-    plans = {p.id: p for p in db.scalars(select(ContingencyPlan).where(ContingencyPlan.id.in_(ids)))}
+    """What the matching plans say to mobilise at the response level each prescribes:
+    ``[{unit_type, count, note, plan_id}]``, the most specific plan's rows first (a general plan's rows
+    come after a special plan's for the same type: dispatch decides whether to add or take the maximum)."""
     out = []
-    for m in matches:
-        for r in resources_at(plans[m["plan_id"]].content, m["response_level"]):
-            out.append(r | {"plan_id": m["plan_id"]})
+    for p, m in _matches(db, incident_type, grade, division_code):
+        out += [r | {"plan_id": p.id} for r in resources_at(p.content, m["response_level"])]
     return out
 
 
