@@ -237,3 +237,20 @@ def test_import_reports_row_errors(officer, place):
     got = officer.get("/api/v1/dispatch/forces?q=IMP-1").json()["items"]
     assert got[0]["specialties"] == ["hazchem", "water"]
     assert officer.get("/api/v1/dispatch/forces?specialty=water&q=IMP").json()["total"] == 1
+
+
+def test_vehicle_import_and_the_incident_read_hook(officer, place, stations, router, database):
+    from tests.integration.samples_dispatch import VEHICLE_HEADER
+    from yingji.core.auth import system_principal as sp
+
+    code = officer.get(f"/api/v1/dispatch/forces/{stations['near'][0]}").json()["code"]
+    content = _xlsx([VEHICLE_HEADER, ["闽侯导入1", code, "泡沫消防车", "泡沫 6 t、水 2 t", 6],
+                     ["闽侯导入2", "NO-SUCH", "水罐消防车", "", 4], ["闽侯导入3", code, "飞艇", "", 4]])
+    body = officer.post("/api/v1/dispatch/vehicles/import", files={"file": ("v.xlsx", content, XLSX)},
+                        data={"mode": "valid_only"}).json()
+    assert body["committed"] is True and body["imported"] == 1 and {e["row"] for e in body["errors"]} == {3, 4}
+    got = officer.get(f"/api/v1/dispatch/vehicles?force_id={stations['near'][0]}&vehicle_type=foam").json()["items"]
+    assert got[0]["callsign"] == "闽侯导入1" and got[0]["capabilities"] == ["泡沫 6 t", "水 2 t"]
+    with database.session() as s:
+        out = hooks.collect(s, sp(), "incidents.dispatch_orders", incident_id=4242, lon=place["lon"], lat=place["lat"])
+    assert out and isinstance(out[0]["orders"], list) and out[0]["recommend_href"].startswith("/command/dispatch?incident_id=4242")

@@ -27,7 +27,7 @@ FORCE_REQUIRED = ("力量编号", "名称", "力量类别", "乡镇（街道）�
 VEHICLE_COLUMNS = {"车辆呼号": "callsign", "力量编号": "force_code", "车辆类型": "vehicle_type",
                    "性能与装备": "capabilities", "乘员": "crew"}
 VEHICLE_REQUIRED = ("车辆呼号", "力量编号", "车辆类型")
-_SPLIT = re.compile(r"[、,，;；\s]+")
+_SPLIT = re.compile(r"\s*[、,，;；]\s*")
 
 
 def _labels(columns: dict[str, str]) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _by_label(table: dict[str, str]) -> dict[str, str]:
 
 
 def _split(text: str) -> list[str]:
-    return [p for p in _SPLIT.split(text) if p]
+    return [p.strip() for p in _SPLIT.split(text) if p.strip()]
 
 
 def parse_forces(content: bytes, filename: str) -> tuple[list[tuple[int, ForceIn]], list[ImportRowError]]:
