@@ -235,6 +235,8 @@ def test_pages_render_and_refuse_outsiders(county, client_for, database):
     town = client_for("township_officer", "350102001")
     assert town.get(f"/api/v1/plans/{pid}").status_code == 200
     assert town.get(f"/api/v1/plans/{pid}").json()["can_activate"] is False
+    card = next(c for c in county.get("/api/v1/home").json()["cards"] if c["key"] == "plans.active")
+    assert card["count"] >= 1 and card["by_district"].get("350102", 0) >= 1
 
 
 def test_the_background_check_flags_overdue_tasks_and_can_be_switched_off(app, database):
