@@ -87,7 +87,7 @@ def _naive(db: Any, itype: str, grade: int, division: str) -> list[dict[str, Any
 
 def _pctl(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -45,39 +45,71 @@ def _drill(s: Any, evaluated: bool = True) -> int:
     return d.id
 
 
-def SAMPLES(tmp_path: Any) -> dict[str, Sample]:  # noqa: N802 (the walk's name)
+def SAMPLES(tmp_path: Any) -> dict[str, Sample]:
     from tests.integration.samples_plans import CONTENT
     from yingji.plans import actions as pl
     from yingji.plans.importing import template_docx
-    from yingji.plans.schemas import (ActivationIn, DrillIn, EvaluationIn, FindingIn, PlanIn, PlanPatch, TaskPatch,
-                                      TransitionIn)
+    from yingji.plans.schemas import (
+        ActivationIn,
+        DrillIn,
+        EvaluationIn,
+        FindingIn,
+        PlanIn,
+        PlanPatch,
+        TaskPatch,
+        TransitionIn,
+    )
 
-    def prep_activation(s: Any, ctx: dict[str, Any]) -> tuple[int, int]:
-        return _activation(s)
+    def update_plan(s: Any, ctx: dict[str, Any]) -> Any:
+        pid = _plan(s, "draft")
+        return lambda: pl.update_plan(s, SYSTEM, pid, PlanPatch(title="动作巡检改名"))
+
+    def transition_plan(s: Any, ctx: dict[str, Any]) -> Any:
+        pid = _plan(s)
+        return lambda: pl.transition_plan(s, SYSTEM, pid, TransitionIn(action="file", filing_no="备-9"))
+
+    def activate_plan(s: Any, ctx: dict[str, Any]) -> Any:
+        pid = _plan(s)
+        return lambda: pl.activate_plan(s, SYSTEM, pid, ActivationIn(incident_type="typhoon", grade="Ⅱ"))
+
+    def update_task(s: Any, ctx: dict[str, Any]) -> Any:
+        _, task_id = _activation(s)
+        return lambda: pl.update_task(s, SYSTEM, task_id, TaskPatch(status="doing", person="张三"))
+
+    def close_activation(s: Any, ctx: dict[str, Any]) -> Any:
+        activation_id, _ = _activation(s)
+        return lambda: pl.close_activation(s, SYSTEM, activation_id)
+
+    def check_overdue(s: Any, ctx: dict[str, Any]) -> Any:
+        _activation(s)
+        return lambda: pl.check_overdue(s, SYSTEM, WHEN + timedelta(days=1))
+
+    def record_drill(s: Any, ctx: dict[str, Any]) -> Any:
+        pid = _plan(s)
+        return lambda: pl.record_drill(s, SYSTEM, DrillIn(plan_id=pid, title="动作巡检演练", kind="full_scale",
+                                                          held_at=WHEN))
+
+    def evaluate_drill(s: Any, ctx: dict[str, Any]) -> Any:
+        did = _drill(s, evaluated=False)
+        return lambda: pl.evaluate_drill(s, SYSTEM, did, EvaluationIn(score=90, findings=[FindingIn(text="疏散路线标识不清")]))
+
+    def revise_from_drill(s: Any, ctx: dict[str, Any]) -> Any:
+        did = _drill(s)
+        return lambda: pl.revise_from_drill(s, SYSTEM, did)
 
     return {
         "yingji.plans.actions.create_plan": lambda s, ctx: lambda: pl.create_plan(s, SYSTEM, PlanIn.model_validate({
             "title": "动作巡检新预案", "kind": "general", "level": "city", "division_code": "350100",
             "content": CONTENT})),
-        "yingji.plans.actions.update_plan": lambda s, ctx: (lambda pid: lambda: pl.update_plan(
-            s, SYSTEM, pid, PlanPatch(title="动作巡检改名")))(_plan(s, "draft")),
-        "yingji.plans.actions.transition_plan": lambda s, ctx: (lambda pid: lambda: pl.transition_plan(
-            s, SYSTEM, pid, TransitionIn(action="file", filing_no="备-9")))(_plan(s)),
-        "yingji.plans.actions.activate_plan": lambda s, ctx: (lambda pid: lambda: pl.activate_plan(
-            s, SYSTEM, pid, ActivationIn(incident_type="typhoon", grade="Ⅱ")))(_plan(s)),
-        "yingji.plans.actions.update_task": lambda s, ctx: (lambda ids: lambda: pl.update_task(
-            s, SYSTEM, ids[1], TaskPatch(status="doing", person="张三")))(prep_activation(s, ctx)),
-        "yingji.plans.actions.close_activation": lambda s, ctx: (lambda ids: lambda: pl.close_activation(
-            s, SYSTEM, ids[0]))(prep_activation(s, ctx)),
-        "yingji.plans.actions.check_overdue": lambda s, ctx: (lambda ids: lambda: pl.check_overdue(
-            s, SYSTEM, WHEN + timedelta(days=1)))(prep_activation(s, ctx)),
-        "yingji.plans.actions.record_drill": lambda s, ctx: (lambda pid: lambda: pl.record_drill(
-            s, SYSTEM, DrillIn(plan_id=pid, title="动作巡检演练", kind="full_scale", held_at=WHEN)))(_plan(s)),
-        "yingji.plans.actions.evaluate_drill": lambda s, ctx: (lambda did: lambda: pl.evaluate_drill(
-            s, SYSTEM, did, EvaluationIn(score=90, findings=[FindingIn(text="疏散路线标识不清")])))(
-            _drill(s, evaluated=False)),
-        "yingji.plans.actions.revise_from_drill": lambda s, ctx: (lambda did: lambda: pl.revise_from_drill(
-            s, SYSTEM, did))(_drill(s)),
+        "yingji.plans.actions.update_plan": update_plan,
+        "yingji.plans.actions.transition_plan": transition_plan,
+        "yingji.plans.actions.activate_plan": activate_plan,
+        "yingji.plans.actions.update_task": update_task,
+        "yingji.plans.actions.close_activation": close_activation,
+        "yingji.plans.actions.check_overdue": check_overdue,
+        "yingji.plans.actions.record_drill": record_drill,
+        "yingji.plans.actions.evaluate_drill": evaluate_drill,
+        "yingji.plans.actions.revise_from_drill": revise_from_drill,
         "yingji.plans.actions.import_plan": lambda s, ctx: lambda: pl.import_plan(
             s, SYSTEM, "模板.docx", template_docx()),
     }

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from yingji.plans.catalog import parse_grade
-from yingji.plans.content import board_tasks, diff, is_overdue, matching_trigger, resources_at, response_level_for
+from yingji.plans.content import (
+    board_tasks,
+    diff,
+    is_overdue,
+    matching_trigger,
+    resources_at,
+    response_level_for,
+)
 from yingji.plans.lifecycle import LifecycleError, allowed_actions, next_state
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -22,14 +22,29 @@ from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, Forbidden, ValidationFailed
 from yingji.core.scope import ensure_in_scope, get_scoped, in_scope
 from yingji.plans import permissions
-from yingji.plans.catalog import (DRILL_KINDS, INCIDENT_TYPES, KINDS, RESPONSE_LEVELS, STATES, TASK_STATES,
-                                  grade_label)
+from yingji.plans.catalog import (
+    DRILL_KINDS,
+    INCIDENT_TYPES,
+    KINDS,
+    RESPONSE_LEVELS,
+    STATES,
+    TASK_STATES,
+    grade_label,
+)
 from yingji.plans.content import board_tasks, is_overdue, normalise, resources_at, response_level_for
 from yingji.plans.importing import parse
 from yingji.plans.lifecycle import ACTION_LABELS, ACTIVATABLE, LifecycleError, next_state
 from yingji.plans.models import ContingencyPlan, Drill, PlanActivation, PlanTask, PlanVersion
-from yingji.plans.schemas import (ActivationIn, DrillIn, EvaluationIn, PlanContentIn, PlanIn, PlanPatch, TaskPatch,
-                                  TransitionIn)
+from yingji.plans.schemas import (
+    ActivationIn,
+    DrillIn,
+    EvaluationIn,
+    PlanContentIn,
+    PlanIn,
+    PlanPatch,
+    TaskPatch,
+    TransitionIn,
+)
 from yingji.plans.service import types_column
 from yingji.units.models import Unit
 

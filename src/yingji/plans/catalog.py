@@ -52,7 +52,7 @@ def grade_from_fire_alarm(alarm: int) -> int:
 def parse_grade(value: int | str) -> int:
     """1…5 from 1, "2", "Ⅲ", "IV", "Ⅱ级", "重大", "三级"; ValueError with a Chinese message otherwise."""
     if isinstance(value, bool):
-        raise ValueError("等级须为 1–5 或 Ⅰ–Ⅴ")
+        raise ValueError("等级须为 1–5 或 Ⅰ–Ⅴ")  # noqa: TRY004 (a 422 message, not a type error)
     if isinstance(value, int):
         grade = value
     else:

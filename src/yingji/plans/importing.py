@@ -18,7 +18,15 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from yingji.plans.catalog import (INCIDENT_TYPES, KINDS, LEVELS, UNIT_TYPES, incident_type_key, key_of, parse_grade)
+from yingji.plans.catalog import (
+    INCIDENT_TYPES,
+    KINDS,
+    LEVELS,
+    UNIT_TYPES,
+    incident_type_key,
+    key_of,
+    parse_grade,
+)
 from yingji.plans.content import empty_content
 
 META_KEYS = {"预案名称": "title", "预案类别": "kind", "预案层级": "level", "区划代码": "division_code",

@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from yingji.core.listing import ListQuery
-from yingji.core.schemas import DivisionCode, DivisionFilter, LongText, OccurredAt, Out, QueryTime, ShortText, Strict
+from yingji.core.schemas import (
+    DivisionCode,
+    DivisionFilter,
+    LongText,
+    OccurredAt,
+    Out,
+    QueryTime,
+    ShortText,
+    Strict,
+)
 from yingji.plans.catalog import INCIDENT_TYPES, UNIT_TYPES, parse_grade
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]

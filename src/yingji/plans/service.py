@@ -23,10 +23,28 @@ from yingji.core.listing import ListSpec, eq, since, within_division
 from yingji.core.scope import ancestors, scope_clause, visible
 from yingji.core.service import division_names
 from yingji.plans import permissions
-from yingji.plans.catalog import (ACTIVATION_STATES, ANY_TYPE, DRILL_KINDS, INCIDENT_TYPES, KINDS, LEVELS,
-                                  RESPONSE_LEVELS, STATES, TASK_STATES, UNIT_TYPES, parse_grade)
-from yingji.plans.content import (diff, is_overdue, matching_trigger, normalise, remaining_seconds,
-                                  resources_at, response_level_for)
+from yingji.plans.catalog import (
+    ACTIVATION_STATES,
+    ANY_TYPE,
+    DRILL_KINDS,
+    INCIDENT_TYPES,
+    KINDS,
+    LEVELS,
+    RESPONSE_LEVELS,
+    STATES,
+    TASK_STATES,
+    UNIT_TYPES,
+    parse_grade,
+)
+from yingji.plans.content import (
+    diff,
+    is_overdue,
+    matching_trigger,
+    normalise,
+    remaining_seconds,
+    resources_at,
+    response_level_for,
+)
 from yingji.plans.lifecycle import ACTIVATABLE, EDITABLE, IN_FORCE
 from yingji.plans.models import ContingencyPlan, Drill, PlanActivation, PlanTask, PlanVersion
 from yingji.plans.schemas import ActivationQuery, DrillQuery, PlanQuery
@@ -245,4 +263,4 @@ def catalog() -> dict[str, Any]:
             "drill_kinds": DRILL_KINDS}
 
 
-__all__ = ["matching_plans", "resources_for", "ACTIVATION_STATES", "EDITABLE"]
+__all__ = ["ACTIVATION_STATES", "EDITABLE", "matching_plans", "resources_for"]

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
@@ -20,10 +19,34 @@ from yingji.plans import actions, service
 from yingji.plans.catalog import parse_grade
 from yingji.plans.importing import MAX_BYTES, template_docx, template_xlsx
 from yingji.plans.models import Drill
-from yingji.plans.schemas import (ActivationIn, ActivationOut, ActivationQuery, BoardOut, CatalogOut, DiffOut,
-                                  DrillIn, DrillOut, DrillQuery, EvaluationIn, ImportOut, MatchOut, MatchQuery,
-                                  OverdueRunIn, OverdueRunOut, PlanDetailOut, PlanIn, PlanOut, PlanPatch, PlanQuery,
-                                  ResourceOut, TaskOut, TaskPatch, TransitionIn, VersionDetailOut, VersionOut)
+from yingji.plans.schemas import (
+    ActivationIn,
+    ActivationOut,
+    ActivationQuery,
+    BoardOut,
+    CatalogOut,
+    DiffOut,
+    DrillIn,
+    DrillOut,
+    DrillQuery,
+    EvaluationIn,
+    ImportOut,
+    MatchOut,
+    MatchQuery,
+    OverdueRunIn,
+    OverdueRunOut,
+    PlanDetailOut,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    PlanQuery,
+    ResourceOut,
+    TaskOut,
+    TaskPatch,
+    TransitionIn,
+    VersionDetailOut,
+    VersionOut,
+)
 
 router = APIRouter(prefix="/api/v1/plans", tags=["应急预案"], responses=ERROR_RESPONSES)
 
