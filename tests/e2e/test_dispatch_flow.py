@@ -59,6 +59,10 @@ def test_point_and_type_to_dispatch_order(browser: Any, page: Any, live_server: 
         assert d.inner_text("#dp-order-grade") == "三级（黄）"
         assert d.locator("#dp-units tbody tr").count() == total
         assert "调度员改选备选力量" in d.inner_text("#dp-units")
+        # the first unit reports on scene from the order page: its arrival is recorded against 5 minutes
+        d.locator("#dp-units td.dp-status-cell select").first.select_option("on_scene")
+        d.locator("#dp-units .badge.dp-ok").first.wait_for()
+        wait_booted(d)
         # the status board shows them dispatched
         d.goto(f"{live_server}/command/forces")
         wait_booted(d)

@@ -16,6 +16,7 @@ from yingji.core.timeutil import fmt_local
 from yingji.dispatch import permissions, service
 from yingji.dispatch.grading import dispatch_config, grade_label
 from yingji.dispatch.ranking import fmt_duration
+from yingji.dispatch.status import STATUS_LABELS
 from yingji.web.pages import error_page, login_redirect
 from yingji.web.templating import add_template_dir, render
 
@@ -76,4 +77,5 @@ def order_page(request: Request, principal: MaybePrincipal, db: Db,
              "grade_key": next(g["key"] for g in cfg["grades"] if g["grade"] == o.grade)}
     return render(request, "dispatch_order.html", principal, active="command", title=f"调派单 {o.code}",
                   order=order, units=units, experts=d["experts"], standard=cfg["arrival_standard_seconds"] // 60,
+                  status_labels=STATUS_LABELS,
                   **_page(principal))
