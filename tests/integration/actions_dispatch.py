@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.integration.samples_dispatch import FORCE_HEADER, VEHICLE_HEADER, FakeRouter, _xlsx
+from tests.integration.samples_dispatch import EXPERT_HEADER, FORCE_HEADER, VEHICLE_HEADER, FakeRouter, _xlsx
 from yingji.core.auth import system_principal
 
 SYSTEM = system_principal()
@@ -69,6 +69,9 @@ def SAMPLES(tmp_path: Any) -> dict[str, Any]:
         "yingji.dispatch.actions.import_vehicles": lambda s, ctx: (_force(s, ctx), lambda: dp.import_vehicles(
             s, SYSTEM, _xlsx([VEHICLE_HEADER, [f"IV{next(_n)}", ctx["code"], "抢险救援车", "破拆、照明", 5]]),
             "vehicles.xlsx"))[1],
+        "yingji.dispatch.actions.import_experts": lambda s, ctx: (lambda: dp.import_experts(
+            s, SYSTEM, _xlsx([EXPERT_HEADER, ["导入专家", "危险化学品、火灾扑救", "省化工设计院", "高级工程师", "13800001234",
+                                              TOWN]]), "experts.xlsx")),
         "yingji.dispatch.actions.set_vehicle_status": lambda s, ctx: (_force(s, ctx), lambda: dp.set_vehicle_status(
             s, SYSTEM, ctx["vehicles"][1], StatusIn(status="out_of_service", note="保养")))[1],
         "yingji.dispatch.actions.issue_order": lambda s, ctx: (_force(s, ctx), lambda: dp.issue_order(

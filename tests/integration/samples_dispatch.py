@@ -117,6 +117,7 @@ def _xlsx(rows: list[list[Any]]) -> bytes:
 
 FORCE_HEADER = ["力量编号", "名称", "力量类别", "站级", "专业领域", "乡镇（街道）代码", "地址", "经度", "纬度", "人数"]
 VEHICLE_HEADER = ["车辆呼号", "力量编号", "车辆类型", "性能与装备", "乘员"]
+EXPERT_HEADER = ["姓名", "专业", "工作单位", "职称", "联系电话", "乡镇（街道）代码"]
 
 PATH_SAMPLES = {"force_id": _force, "vehicle_id": _vehicle, "order_id": _order}
 
@@ -136,6 +137,9 @@ WRITE_BODIES = {
     ("POST", "/api/v1/dispatch/vehicles/{vehicle_id}/status"): lambda ctx: {"status": "out_of_service"},
     ("POST", "/api/v1/dispatch/experts"): lambda ctx: {
         "name": "越权专家", "specialties": ["fire"], "division_code": TOWNSHIP_A},
+    ("POST", "/api/v1/dispatch/experts/import"): lambda ctx: {"__files__": {"file": ("e.xlsx", _xlsx([
+        EXPERT_HEADER, ["越权专家", "危险化学品", "", "", "", TOWNSHIP_A]]),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}},
     ("POST", "/api/v1/dispatch/recommendations"): lambda ctx: dict(_POINT),
     ("POST", "/api/v1/dispatch/routes"): lambda ctx: {"vehicle_id": ctx.get("dp_vehicles", [1])[-1],
                                                       "lon": POINT_A[0], "lat": POINT_A[1]},
@@ -145,4 +149,5 @@ WRITE_BODIES = {
     ("POST", "/api/v1/dispatch/orders/{order_id}/units"): lambda ctx: {
         "vehicles": [{"vehicle_id": ctx.get("dp_vehicles", [1])[-1], "unit_type": "rescue"}]},
 }
-BULK_REPORTS = {("POST", "/api/v1/dispatch/forces/import"), ("POST", "/api/v1/dispatch/vehicles/import")}
+BULK_REPORTS = {("POST", "/api/v1/dispatch/forces/import"), ("POST", "/api/v1/dispatch/vehicles/import"),
+                ("POST", "/api/v1/dispatch/experts/import")}

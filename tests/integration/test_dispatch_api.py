@@ -254,3 +254,16 @@ def test_vehicle_import_and_the_incident_read_hook(officer, place, stations, rou
     with database.session() as s:
         out = hooks.collect(s, sp(), "incidents.dispatch_orders", incident_id=4242, lon=place["lon"], lat=place["lat"])
     assert out and isinstance(out[0]["orders"], list) and out[0]["recommend_href"].startswith("/command/dispatch?incident_id=4242")
+
+
+def test_expert_import_and_suggestion(officer, place, stations, router):
+    from tests.integration.samples_dispatch import EXPERT_HEADER
+
+    content = _xlsx([EXPERT_HEADER, ["林工", "危险化学品、火灾扑救", "省化工设计院", "高级工程师", "13800001234", place["code"]],
+                     ["", "危险化学品", "", "", "", place["code"]], ["王工", "炼丹", "", "", "", place["code"]]])
+    body = officer.post("/api/v1/dispatch/experts/import", files={"file": ("e.xlsx", content, XLSX)},
+                        data={"mode": "valid_only"}).json()
+    assert body["imported"] == 1 and {e["row"] for e in body["errors"]} == {3, 4}
+    assert officer.get("/api/v1/dispatch/experts?specialty=hazchem").json()["total"] >= 1
+    rec = officer.post("/api/v1/dispatch/recommendations", json=_point(place, incident_type="hazchem")).json()
+    assert any(e["name"] == "林工" for e in rec["experts"])

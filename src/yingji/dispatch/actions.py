@@ -179,6 +179,22 @@ def import_vehicles(db: Session, actor: Principal, content: bytes, filename: str
                       filename=filename)
 
 
+def import_experts(db: Session, actor: Principal, content: bytes, filename: str, *, mode: str = "all_or_nothing",
+                   dry_run: bool = False) -> tuple[int, int, list[Any], bool]:
+    """Import experts (专家库) from xlsx/csv; every bad row reported with its row number."""
+    from yingji.dispatch.importing import parse_experts
+
+    _may_write(actor)
+    rows, errors = parse_experts(content, filename)
+
+    def check(data: ExpertIn, seen: set[str]) -> None:
+        township_in_scope(db, actor, data.division_code, field="乡镇（街道）代码")
+
+    return run_import(db, actor, rows, errors, mode=mode, dry_run=dry_run, check=check,
+                      make=lambda data: _new_expert(db, actor, data), what="dispatch_expert", label="应急专家",
+                      event_type="dispatch.experts_imported", filename=filename)
+
+
 # -- unit status --------------------------------------------------------------------------------------
 
 def _active_unit(db: Session, v: Vehicle) -> OrderUnit | None:

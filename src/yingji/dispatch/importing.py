@@ -4,7 +4,9 @@
 社会救援力量/志愿者队伍/驻军及民兵支援力量）, 站级, 专业领域（顿号或逗号分隔，如 危险化学品、水域救援）,
 乡镇（街道）代码*, 地址, 经度*, 纬度*, 人数, 联系人, 联系电话, 备注.
 车辆（``POST /api/v1/dispatch/vehicles/import``）: 车辆呼号*, 力量编号*, 车辆类型*（如 水罐消防车）,
-性能与装备（顿号分隔）, 乘员.  Coordinates are WGS84.
+性能与装备（顿号分隔）, 乘员.
+专家（``POST /api/v1/dispatch/experts/import``）: 姓名*, 专业*（顿号分隔，如 危险化学品、医疗救护）, 工作单位, 职称,
+联系电话, 乡镇（街道）代码*.  Coordinates are WGS84.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from yingji.core.importing import missing, pick, read_table, row_errors
 from yingji.core.schemas import ImportRowError
 from yingji.dispatch.grading import dispatch_config
 from yingji.dispatch.labels import FORCE_KINDS, SPECIALTIES
-from yingji.dispatch.schemas import ForceIn, VehicleIn
+from yingji.dispatch.schemas import ExpertIn, ForceIn, VehicleIn
 
 FORCE_COLUMNS = {"力量编号": "code", "名称": "name", "力量类别": "kind", "站级": "station_level",
                  "专业领域": "specialties", "乡镇（街道）代码": "division_code", "地址": "address", "经度": "lon",
@@ -27,6 +29,9 @@ FORCE_REQUIRED = ("力量编号", "名称", "力量类别", "乡镇（街道）�
 VEHICLE_COLUMNS = {"车辆呼号": "callsign", "力量编号": "force_code", "车辆类型": "vehicle_type",
                    "性能与装备": "capabilities", "乘员": "crew"}
 VEHICLE_REQUIRED = ("车辆呼号", "力量编号", "车辆类型")
+EXPERT_COLUMNS = {"姓名": "name", "专业": "specialties", "工作单位": "organisation", "职称": "title",
+                  "联系电话": "phone", "乡镇（街道）代码": "division_code"}
+EXPERT_REQUIRED = ("姓名", "专业", "乡镇（街道）代码")
 _SPLIT = re.compile(r"\s*[、,，;；]\s*")
 
 
@@ -90,4 +95,24 @@ def parse_vehicles(content: bytes, filename: str) -> tuple[list[tuple[int, tuple
             rows.append((rownum, (code, VehicleIn(force_id=1, **values))))
         except ValidationError as exc:
             errors.extend(row_errors(rownum, exc, _labels(VEHICLE_COLUMNS)))
+    return rows, errors
+
+
+def parse_experts(content: bytes, filename: str) -> tuple[list[tuple[int, ExpertIn]], list[ImportRowError]]:
+    specialties = _by_label(SPECIALTIES)
+    rows, errors = [], []
+    for rownum, row in read_table(content, filename):
+        miss = missing(row, rownum, EXPERT_REQUIRED)
+        values: dict[str, Any] = pick(row, EXPERT_COLUMNS)
+        names = _split(values.pop("specialties", "") or "")
+        bad = [n for n in names if n not in specialties]
+        if bad:
+            miss.append(ImportRowError(row=rownum, field="专业", message=f"专业“{'、'.join(bad)}”未配置"))
+        if miss:
+            errors.extend(miss)
+            continue
+        try:
+            rows.append((rownum, ExpertIn(specialties=[specialties[n] for n in names], **values)))
+        except ValidationError as exc:
+            errors.extend(row_errors(rownum, exc, _labels(EXPERT_COLUMNS)))
     return rows, errors

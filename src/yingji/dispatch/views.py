@@ -151,6 +151,13 @@ def create_expert(body: ExpertIn, db: Db, principal: Writer) -> ExpertOut:
     return ExpertOut.model_validate(actions.create_expert(db, principal, body))
 
 
+@router.post("/experts/import", response_model=ImportResult, summary="批量导入应急专家（xlsx/csv，逐行校验）")
+def import_experts(db: Db, principal: Writer, file: ImportFile, mode: Mode = "all_or_nothing",
+                   dry_run: DryRun = False) -> ImportResult:
+    return _import_result(mode, dry_run, actions.import_experts(db, principal, read_upload(file),
+                                                                file.filename or "upload", mode=mode, dry_run=dry_run))
+
+
 @router.post("/recommendations", response_model=RecommendationOut,
              summary="调派推荐：火警等级、所需力量，按行驶时间与能力排序的候选（附理由）")
 def recommend(body: RecommendIn, db: Db, principal: Reader) -> dict[str, Any]:
