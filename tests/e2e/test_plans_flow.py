@@ -40,9 +40,14 @@ def test_library_to_activation_board_and_tick_a_task(page: Any, live_server: str
     assert "Ⅱ级响应" in page.locator("#bd-meta").inner_text()
     assert "剩余" in page.locator("#bd-todo .pl-timer").first.inner_text()  # a live countdown
 
-    # tick the first task done: it moves to the 完成 column
+    # name the person responsible, then tick the first task done: it moves to the 完成 column
     first = page.locator("#bd-todo li.pl-task").first
     title = first.locator(".pl-task-title").inner_text()
+    first.locator("button[data-assign]").click()
+    page.fill("#bd-person", "陈建华")
+    page.click("#bd-person-confirm")
+    page.locator("#bd-todo li.pl-task", has_text="陈建华").wait_for()
+    first = page.locator("#bd-todo li.pl-task", has_text=title).first
     first.locator("button[data-move=done]").click()
     page.locator("#bd-done li.pl-task", has_text=title).wait_for()
     assert page.locator("#bd-progress").inner_text().startswith("完成 1 /")

@@ -6,7 +6,7 @@
 import { byId, el, replace } from '../../js/lib/dom.js';
 import { api } from '../../js/components/api.js';
 import { pageData } from '../../js/components/context.js';
-import { confirmDialog } from '../../js/components/dialog.js';
+import { confirmDialog, promptDialog } from '../../js/components/dialog.js';
 import { onEvent } from '../../js/components/ticker.js';
 import { toast } from '../../js/components/toast.js';
 import { clock, dt, label } from './common.js';
@@ -25,12 +25,20 @@ function move(task, status) {
     .catch((err) => toast(err.message, 'error'));
 }
 
+async function assign(task) {
+  const person = await promptDialog({ title: '指派责任人', label: `“${task.title}”的责任人`, value: task.person || '',
+    multiline: false, maxlength: 100, ids: { input: 'bd-person', confirm: 'bd-person-confirm' },
+    submit: (text) => api(`/plans/tasks/${task.id}`, { method: 'PATCH', body: { person: text } }) });
+  if (person) await load();
+}
+
 function card(t) {
   const buttons = [];
   if (canRespond && board.state === 'active') {
     if (t.status === 'todo') buttons.push(el('button', { type: 'button', class: 'btn btn-small', dataset: { move: 'doing' }, text: '开始', onclick: () => move(t, 'doing') }));
     if (t.status !== 'done') buttons.push(el('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { move: 'done' }, text: '完成', onclick: () => move(t, 'done') }));
     if (t.status !== 'todo') buttons.push(el('button', { type: 'button', class: 'btn btn-small', dataset: { move: 'todo' }, text: '退回待办', onclick: () => move(t, 'todo') }));
+    buttons.push(el('button', { type: 'button', class: 'btn btn-small', dataset: { assign: t.id }, text: t.person ? '改派' : '指派', onclick: () => assign(t) }));
   }
   return el('li', { class: ['pl-task', t.overdue && 'pl-task-overdue'], dataset: { taskId: t.id, status: t.status, due: t.due_at } },
     el('div', { class: 'pl-task-title', text: t.title }),
