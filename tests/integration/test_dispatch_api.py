@@ -267,3 +267,10 @@ def test_expert_import_and_suggestion(officer, place, stations, router):
     assert officer.get("/api/v1/dispatch/experts?specialty=hazchem").json()["total"] >= 1
     rec = officer.post("/api/v1/dispatch/recommendations", json=_point(place, incident_type="hazchem")).json()
     assert any(e["name"] == "林工" for e in rec["experts"])
+
+
+def test_home_card(officer, stations):
+    cards = {c["key"]: c for c in officer.get("/api/v1/home").json()["cards"]}
+    card = cards["dispatch.out"]
+    assert card["href"] == "/command/forces" and "可调派" in card["note"]
+    assert sum(p["count"] for p in card["parts"]) >= 10
