@@ -92,6 +92,23 @@ export function start() {
     render();
   });
   form.addEventListener('change', render);
+  const importer = byId('dp-import');
+  if (importer) {
+    importer.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const data = new FormData();
+      data.append('file', importer.elements.file.files[0]);
+      data.append('mode', importer.elements.valid_only.checked ? 'valid_only' : 'all_or_nothing');
+      try {
+        const out = await api(`/dispatch/${importer.elements.what.value}/import`, { method: 'POST', form: data });
+        byId('dp-import-result').textContent = `共 ${out.total_rows} 行，${out.committed ? `已导入 ${out.imported} 行` : '未导入'}，错误 ${out.errors.length} 行`;
+        replace(byId('dp-import-errors'), out.errors.map((er) => el('li', { text: `第 ${er.row} 行：${er.message}` })));
+        if (out.committed) load();
+      } catch (err) {
+        byId('dp-import-result').textContent = err.message;
+      }
+    });
+  }
   roadLayer(map);
   districtLayer('county', { interactive: false, style: { color: '#5b6b7f', weight: 1.2, fill: false } })
     .then(({ layer }) => layer.addTo(map)).catch(() => {});
