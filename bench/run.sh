@@ -11,6 +11,12 @@ echo "== bench/broadcast_bench.py"
 python bench/broadcast_bench.py
 echo "== bench/warnings_cap.py"
 python bench/warnings_cap.py
+echo "== bench/routing_bench.py"
+PYTHONPATH=src python bench/routing_bench.py
+echo "== bench/dispatch_bench.py"
+PYTHONPATH=src python bench/dispatch_bench.py
+echo "== bench/plans_bench.py"
+PYTHONPATH=src python bench/plans_bench.py
 echo "== bench/ux_home.py"
 python bench/ux_home.py "$@"
 echo "== bench/incidents_intake.py"

@@ -1,7 +1,7 @@
 """monitoring: device types, points, telemetry, latest values, rules, alarms, dead letters
 
 Revision ID: j1monitoring
-Revises: g8ux_todo_notices
+Revises: h2incidents
 Create Date: 2026-12-02 09:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql  # noqa: F401
 import yingji.core.db  # noqa: F401
 
 revision: str = 'j1monitoring'
-down_revision: str | None = 'g8ux_todo_notices'
+down_revision: str | None = 'h2incidents'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """warnings: templates, warnings, versions, approvals, CAP imports
 
 Revision ID: k1warnings
-Revises: g8ux_todo_notices
+Revises: j2elevators
 Create Date: 2026-12-02 09:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import yingji.core.db  # noqa: F401
 
 revision: str = 'k1warnings'
-down_revision: str | None = 'g8ux_todo_notices'
+down_revision: str | None = 'j2elevators'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -108,6 +108,28 @@ class Settings(BaseSettings):
     places_gazetteer_dir: Path | None = Field(
         default=None, description="folder of the real reference data the demo loads place names from "
         "(seed_gazetteer_wgs84.csv, hospitals_37.geojson); default <reference data>/places")
+    # --- routing (yingji.routing; docs/routing.md) ---
+    routing_network: Path | None = Field(
+        default=None, description="road network directory (nodes.csv.gz + edges.csv.gz); default "
+        "<reference_data>/roads; `yingji routing import-osm` writes one from an OSM file")
+    routing_speed_factor: float = Field(
+        default=0.7, gt=0, le=2, description="multiplies the network's free-flow speeds (they are optimistic)")
+    routing_hour_factors: str = Field(
+        default="7-9:0.75,17-19:0.75,22-5:1.15", description="time-of-day speed factors, local hours "
+        "'from-to:factor,…' (inclusive; other hours 1.0)")
+    routing_max_snap_m: float = Field(
+        default=1000.0, gt=0, description="farther than this from a network node a point is outside coverage")
+    routing_circuity: float = Field(default=1.4, ge=1, description="fallback model: road/straight-line ratio")
+    routing_fallback_speeds: str = Field(
+        default="urban:25,suburban:40,rural:55", description="fallback model speeds by area type, km/h")
+    routing_cache_origins: int = Field(
+        default=256, ge=0, description="precomputed origin trees kept (one float64+float32 per node each)")
+    routing_warm: bool = Field(default=True, description="load the road network when the server starts")
+
+    # --- plans (yingji.plans; docs/plans.md) ---
+    plans_overdue_interval: float = Field(
+        default=60.0, ge=0, description="seconds between the task-board overdue checks under `yingji serve` "
+        "(0 = off; `yingji plans overdue` runs one)")
 
     clock_override: bool = Field(
         default=False, description="accept a simulated `now` in API requests (drills and tests only; never in production)")

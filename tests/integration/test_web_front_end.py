@@ -52,8 +52,23 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
     warning = county.post("/api/v1/warnings", json={"hazard_type": "typhoon", "level": "red",
                                                     "area": {"divisions": ["350102001"]}})
     assert warning.status_code == 201, warning.text
+    from tests.integration.samples_dispatch import POINT_A, make_force  # dispatch: a station and an order
+
+    _, vehicles = make_force(database, division_code="350102001")
+    order = county.post("/api/v1/dispatch/orders", json={
+        "lon": POINT_A[0], "lat": POINT_A[1], "incident_type": "fire",
+        "vehicles": [{"vehicle_id": vehicles[0], "unit_type": "water_tender"}]})
+    assert order.status_code == 201, order.text
+    from tests.integration.samples_plans import CONTENT  # plans: a plan, started (its task board)
+
+    plan = county.post("/api/v1/plans", json={"title": "页面样例预案", "kind": "special", "level": "county",
+                                              "division_code": "350102", "content": CONTENT}).json()
+    county.post(f"/api/v1/plans/{plan['id']}/transitions", json={"action": "approve"})
+    board = county.post(f"/api/v1/plans/{plan['id']}/activations", json={"incident_type": "typhoon", "grade": 2})
+    assert board.status_code == 201, board.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"], "warning": warning.json()["id"], "point": point.json()["id"]}
+            "inspection": inspection.json()["id"], "warning": warning.json()["id"], "point": point.json()["id"],
+            "dispatch_order": order.json()["id"], "plan": plan["id"], "activation": board.json()["id"]}
 
 
 def pages(ids: dict[str, int]) -> list[str]:
@@ -66,7 +81,10 @@ def pages(ids: dict[str, int]) -> list[str]:
             "/monitoring/warnings", "/monitoring/warnings/new", f"/monitoring/warnings/{ids['warning']}", "/public/warnings",
             "/monitoring/warnings/console", "/monitoring/warnings/coverage",
             "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}",
-            "/monitoring/elevators"]
+            "/monitoring/elevators",
+            "/command/forces", "/command/dispatch", f"/command/dispatch/orders/{ids['dispatch_order']}",
+            "/command/plans", f"/command/plans/{ids['plan']}", f"/command/plans/activations/{ids['activation']}",
+            "/command/drills"]
 
 
 def test_every_page_boots_one_way_with_no_inline_script(client_for, anon, records) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,38 @@
+"""The routing demo seed: one synthetic flooded-underpass closure, once, one audit record; the
+router applies it (SQLite)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from yingji.core.actions import load_reference
+from yingji.core.audit import AuditRecord
+from yingji.core.auth import system_principal
+from yingji.core.db import Database
+from yingji.core.migrate import upgrade
+from yingji.demo import DemoContext
+from yingji.routing import seed, service
+from yingji.routing.models import RoadClosure
+
+
+def test_routing_seed_loads_once_and_closes_links(tmp_path, reference_data):
+    url = f"sqlite:///{tmp_path / 'seed.db'}"
+    upgrade(url)
+    database = Database(url)
+    with database.session() as s:
+        load_reference(s, system_principal(), *reference_data)
+    ctx = DemoContext(database=database, console=Console(quiet=True), progress_factory=lambda: None,
+                      data_dir=tmp_path, city_code="350100")
+    seed.load(ctx)
+    seed.load(ctx)  # idempotent
+    with database.session() as s:
+        rows = s.scalars(select(RoadClosure)).all()
+        assert len(rows) == 1 and rows[0].synthetic and rows[0].state == "active" and rows[0].links_affected > 0
+        assert rows[0].division_code == "350103"
+        assert s.scalar(select(func.count()).select_from(AuditRecord)
+                        .where(AuditRecord.action == "routing.demo_loaded")) == 1
+        router = service.get_router(s)
+        assert router.closed_link_count() == rows[0].links_affected
+        service.reset_router()  # other tests start from an unclosed network
+    database.dispose()
