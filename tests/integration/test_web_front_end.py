@@ -66,8 +66,11 @@ def records(client_for, database) -> dict[str, int]:  # type: ignore[no-untyped-
     county.post(f"/api/v1/plans/{plan['id']}/transitions", json={"action": "approve"})
     board = county.post(f"/api/v1/plans/{plan['id']}/activations", json={"incident_type": "typhoon", "grade": 2})
     assert board.status_code == 201, board.text
+    incident = county.post("/api/v1/incidents", json={"type": "建筑火灾", "division_code": "350102001",
+                                                      "place_text": "鼓楼区东街口"})
+    assert incident.status_code == 201, incident.text
     return {"unit": unit_id, "source": source.json()["id"], "hazard": hazard.json()["id"],
-            "inspection": inspection.json()["id"], "warning": warning.json()["id"], "point": point.json()["id"],
+            "incident": incident.json()["id"], "inspection": inspection.json()["id"], "warning": warning.json()["id"], "point": point.json()["id"],
             "dispatch_order": order.json()["id"], "plan": plan["id"], "activation": board.json()["id"]}
 
 
@@ -77,7 +80,7 @@ def pages(ids: dict[str, int]) -> list[str]:
             f"/supervision/sources/{ids['source']}/card", "/supervision/hazards", f"/supervision/hazards/{ids['hazard']}",
             "/supervision/inspections/new", f"/supervision/inspections/{ids['inspection']}", "/supervision/ledger",
             "/supervision/enforcement", "/supervision/hazards/new", "/command/places",
-            "/command/calls", "/command/incidents", "/command/reports", "/command/duty",
+            "/command/calls", "/command/incidents", f"/command/incidents/{ids['incident']}", "/command/reports", "/command/duty",
             "/monitoring/warnings", "/monitoring/warnings/new", f"/monitoring/warnings/{ids['warning']}", "/public/warnings",
             "/monitoring/warnings/console", "/monitoring/warnings/coverage",
             "/monitoring/map", "/monitoring/alarms", "/monitoring/devices", f"/monitoring/devices/{ids['point']}",
