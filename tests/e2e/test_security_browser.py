@@ -101,7 +101,7 @@ def test_api_docs_list_the_operations_offline(page: Any, live_server: str, probe
     assert response is not None and response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.locator(".opblock").first.wait_for(timeout=30_000)
-    assert page.locator(".opblock").count() > 20
+    assert page.locator(".opblock").count() > 10
     assert page.locator(".opblock-summary-path", has_text="/api/v1/auth/login").count() >= 1
     assert page.locator(".info .title").inner_text().startswith("yingji")
     server = urlparse(live_server).netloc

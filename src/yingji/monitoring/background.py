@@ -24,7 +24,7 @@ def start_checks(settings: Any, database: Database) -> Callable[[], None]:
         while not stop.wait(settings.monitoring_check_interval):
             try:
                 with database.session() as db:
-                    run_checks(db, system_principal(settings.city_code, "monitoring-checks"))
+                    run_checks(db, system_principal(settings.city_code, "监测巡检"))
             except Exception:
                 log.exception("monitoring checks failed")
 

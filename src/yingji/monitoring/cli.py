@@ -59,7 +59,7 @@ def checks() -> None:
 
     settings, database = _database()
     with database.session() as db:
-        out = run_checks(db, system_principal(settings.city_code, "monitoring-checks"))
+        out = run_checks(db, system_principal(settings.city_code, "监测巡检"))
     database.dispose()
     console.print(f"巡检完成：升级 {out['escalated']}，离线 {out['offline']}，恢复在线 {out['back_online']}")
 

@@ -37,5 +37,7 @@ def labels() -> dict[str, dict[str, str]]:
         "event_types": common,
         "datasets": {"demo-monitoring-synthetic": "演示监测设备与数据（合成）"},
         "fields": {"device_type": "设备类型", "rules_override": "规则覆盖", "risk_source_id": "所属风险源",
-                   "messages": "报文", "note": "处置说明", "hazard_type": "灾种"},
+                   "messages": "报文", "note": "处置说明", "hazard_type": "灾种",
+                   "point_id": "监测点", "rule_key": "告警规则",
+                   "offline": "离线设备数", "escalated": "升级告警数", "back_online": "恢复在线数"},
     }
