@@ -14,4 +14,4 @@ COMMON = {
 
 
 def labels() -> dict[str, dict[str, str]]:
-    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON)}
+    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON), "datasets": {'demo-duty-synthetic': '演示值班表（合成）'}}

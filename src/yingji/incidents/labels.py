@@ -20,4 +20,4 @@ COMMON = {
 
 
 def labels() -> dict[str, dict[str, str]]:
-    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON)}
+    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON), "datasets": {'demo-incidents-synthetic': '演示来电与事件（合成）'}}

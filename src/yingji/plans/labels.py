@@ -23,4 +23,4 @@ COMMON = {
 
 
 def labels() -> dict[str, dict[str, str]]:
-    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON)}
+    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON), "datasets": {'demo-plans-synthetic': '演示应急预案（合成）'}}

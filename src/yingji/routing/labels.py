@@ -13,4 +13,4 @@ COMMON = {
 
 
 def labels() -> dict[str, dict[str, str]]:
-    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON)}
+    return {"audit_actions": dict(COMMON), "event_types": dict(COMMON), "datasets": {'demo-routing-closures-synthetic': '演示道路封闭（合成）'}}
