@@ -17,14 +17,20 @@ from yingji.config import Settings
 TOWNSHIP = "350102001"
 
 
-@pytest.fixture(autouse=True)
-def clean(database):  # type: ignore[no-untyped-def]
-    yield
+def _wipe(database: Any) -> None:
     with technical(database) as db:
         db.execute(delete(Delivery))
         db.execute(delete(Campaign))
         db.execute(delete(Recipient))
     service.forget_index()
+
+
+@pytest.fixture(autouse=True)
+def clean(database):  # type: ignore[no-untyped-def]
+    # the session's database is shared: other tests (the actions walk, warnings) leave recipients and campaigns
+    _wipe(database)
+    yield
+    _wipe(database)
 
 
 def register(client: Any, **kw: Any) -> dict[str, Any]:

@@ -26,6 +26,20 @@ def test_token_bucket(rate: float, asks: list[int], waited: float) -> None:
     assert sum(bucket.acquire(n) for n in asks) == pytest.approx(waited)
 
 
+def test_token_bucket_on_a_large_clock_never_spins_on_a_float_remainder() -> None:
+    # a remainder of 1e-14 token used to ask for a sleep too short to move a clock at 123456.789
+    t, sleeps = [123456.789], [0]
+
+    def sleep(s: float) -> None:
+        sleeps[0] += 1
+        assert sleeps[0] < 10_000, "the bucket spins"
+        t[0] += s
+
+    bucket = RateLimiter(100, clock=lambda: t[0], sleep=sleep)
+    asks = [37, 299, 101, 3, 250, 99, 1, 188] * 20
+    waited = sum(bucket.acquire(n) for n in asks)
+    assert waited == pytest.approx((sum(asks) - 100) / 100, abs=0.01)  # one second's burst, then the rate
+
 @pytest.mark.parametrize(("code", "terminal", "topic"), [
     ("350102001003", "T1", "p/350102/350102001/350102001003/T1"),
     ("350102001", "T2", "p/350102/350102001/-/T2"),

@@ -54,6 +54,10 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
+_EPSILON = 1e-6  # of a token
+_MIN_PAUSE = 1e-4  # seconds: well above a monotonic clock's resolution
+
+
 class RateLimiter:
     """A token bucket: at most ``rate`` messages per second, bursts up to one second's worth."""
 
@@ -72,15 +76,16 @@ class RateLimiter:
         with self._lock:
             waited = 0.0
             remaining = float(n)
-            while remaining > 0:
+            # a float remainder (1e-14 of a token) must not spin: its sleep would not move a large clock
+            while remaining > _EPSILON:
                 now = self.clock()
-                self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
+                self.tokens = min(self.capacity, self.tokens + max(now - self.last, 0.0) * self.rate)
                 self.last = now
                 take = min(remaining, self.tokens)
                 self.tokens -= take
                 remaining -= take
-                if remaining > 0:
-                    pause = min(remaining, self.capacity) / self.rate
+                if remaining > _EPSILON:
+                    pause = max(min(remaining, self.capacity) / self.rate, _MIN_PAUSE)
                     self.sleep(pause)
                     waited += pause
             self.waited += waited
