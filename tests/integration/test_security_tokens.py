@@ -122,3 +122,27 @@ def test_a_downgraded_owner_cannot_write_with_an_old_write_token(client_for):
     r = county.post("/api/v1/users", json={"username": "downgraded_x", "display_name": "x", "role": "leader",
                                            "scope_code": "350102", "password": "0123456789ab"})
     assert r.status_code == 403
+
+
+def test_a_read_only_token_may_ask_a_query_by_post_and_that_writes_nothing(app, database, client_for):
+    from sqlalchemy import func, select
+
+    from yingji.core.audit import AuditRecord
+
+    admin = client_for("admin")
+    _, machine = issue(admin, {"name": "通行时间查询"})
+    with database.session() as s:
+        before = s.scalar(select(func.count()).select_from(AuditRecord))
+    body = {"origins": [{"lon": 119.30, "lat": 26.08}, {"lon": 119.28, "lat": 26.05}], "dest": {"lon": 119.31, "lat": 26.07}}
+    r = machine.post("/api/v1/routing/travel-times", json=body)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["items"]) == 2
+    with database.session() as s:  # a query, not an action: nothing audited
+        assert s.scalar(select(func.count()).select_from(AuditRecord)) == before
+    # the marked routes are named in the API description; an unmarked POST stays refused
+    marked = {f"{m.upper()} {p}" for p, ops in app.openapi()["paths"].items()
+              for m, op in ops.items() if op.get("x-yingji-query")}
+    assert {"POST /api/v1/routing/travel-times", "POST /api/v1/dispatch/recommendations",
+            "POST /api/v1/broadcast/count"} <= marked
+    assert not any("/actions" in k or "/import" in k for k in marked)
+    assert machine.post("/api/v1/routing/closures", json={}).status_code == 403

@@ -18,7 +18,7 @@ from yingji.broadcast.schemas import (
     RecipientQuery,
 )
 from yingji.core.api import ERROR_RESPONSES, Page
-from yingji.core.auth import Principal, get_db, requires
+from yingji.core.auth import QUERY, Principal, get_db, requires
 from yingji.core.errors import Forbidden
 from yingji.core.scope import ensure_in_scope
 
@@ -45,7 +45,7 @@ def deactivate_recipient(recipient_id: RecipientId, principal: Writer, db: Db) -
     return actions.deactivate_recipient(db, principal, recipient_id)
 
 
-@router.post("/count", summary="范围内的接收对象与人口（绘制范围时实时统计）")
+@router.post("/count", openapi_extra=QUERY, summary="范围内的接收对象与人口（绘制范围时实时统计）")
 def count_in_area(body: AreaIn, principal: Reader, db: Db) -> Any:
     if principal.unit_id is not None:
         raise Forbidden("企业用户不能统计预警接收对象")

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -179,6 +180,15 @@ def get_db(request: Request):  # type: ignore[no-untyped-def]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 READ_TOKEN_METHODS = {"GET", "HEAD"}
+# A POST that only reads (its question is too large or structured for a query string: travel
+# times, dispatch recommendations, live counts) is marked on its route with
+# ``openapi_extra=QUERY``; read-only API tokens may call it. It must not write anything.
+QUERY: dict[str, Any] = {"x-yingji-query": True}
+
+
+def is_query_route(request: Request) -> bool:
+    route = request.scope.get("route")
+    return bool((getattr(route, "openapi_extra", None) or {}).get("x-yingji-query"))
 
 
 def _resolve(request: Request, db: Session) -> Principal | None:
@@ -210,8 +220,8 @@ def _token_principal(request: Request, db: Session, token: str) -> Principal:
         raise NotAuthenticated("API 令牌无效或已被吊销", code="token_invalid")
     if row.ApiToken.expired:
         raise NotAuthenticated("API 令牌已过期，请重新签发", code="token_expired")
-    if row.ApiToken.scope != "write" and request.method not in READ_TOKEN_METHODS:
-        raise Forbidden("只读 API 令牌只能用于查询（GET），不能修改数据", code="token_read_only")
+    if row.ApiToken.scope != "write" and request.method not in READ_TOKEN_METHODS and not is_query_route(request):
+        raise Forbidden("只读 API 令牌只能用于查询，不能修改数据", code="token_read_only")
     _touch_token(db, row.ApiToken)
     principal = principal_for(row.User, via="token")
     principal.token_scope = row.ApiToken.scope

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, read_upload
-from yingji.core.auth import Principal, get_db, requires
+from yingji.core.auth import QUERY, Principal, get_db, requires
 from yingji.core.schemas import ImportResult, Strict
 from yingji.dispatch import actions, service
 from yingji.dispatch.schemas import (
@@ -158,7 +158,7 @@ def import_experts(db: Db, principal: Writer, file: ImportFile, mode: Mode = "al
                                                                 file.filename or "upload", mode=mode, dry_run=dry_run))
 
 
-@router.post("/recommendations", response_model=RecommendationOut,
+@router.post("/recommendations", response_model=RecommendationOut, openapi_extra=QUERY,
              summary="调派推荐：火警等级、所需力量，按行驶时间与能力排序的候选（附理由）")
 def recommend(body: RecommendIn, db: Db, principal: Reader) -> dict[str, Any]:
     out = service.recommendation_out(service.recommend(db, principal, body))
@@ -166,7 +166,7 @@ def recommend(body: RecommendIn, db: Db, principal: Reader) -> dict[str, Any]:
     return out
 
 
-@router.post("/routes", response_model=RouteOut, summary="车辆所在力量到现场的行车路线（画在地图上）")
+@router.post("/routes", response_model=RouteOut, openapi_extra=QUERY, summary="车辆所在力量到现场的行车路线（画在地图上）")
 def route(body: RouteIn, db: Db, principal: Reader) -> dict[str, Any]:
     return service.route_for(db, principal, body.vehicle_id, body.lon, body.lat)
 

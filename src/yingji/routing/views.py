@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
-from yingji.core.auth import Principal, get_db, requires
+from yingji.core.auth import QUERY, Principal, get_db, requires
 from yingji.core.db import utcnow
 from yingji.routing import actions, service
 from yingji.routing.schemas import (
@@ -34,7 +34,7 @@ Reader = Annotated[Principal, Depends(requires("routing:read"))]
 ClosureId = Annotated[int, Path(ge=1, le=2**31 - 1, description="道路封闭 ID")]
 
 
-@router.post("/travel-times", response_model=TravelTimesOut,
+@router.post("/travel-times", response_model=TravelTimesOut, openapi_extra=QUERY,
              summary="通行时间：多个起点到一个终点（路网或估算模型，逐项说明；可只取最快 k 个）")
 def travel_times(body: TravelTimesIn, principal: Reader, db: Db) -> Any:
     r = service.get_router(db)
@@ -48,7 +48,7 @@ def travel_times(body: TravelTimesIn, principal: Reader, db: Db) -> Any:
     return {"items": items, "attribution": service.attribution(r), "network_version": r.version}
 
 
-@router.post("/route", response_model=RouteOut, summary="最快路线（坐标串，用于地图绘制）")
+@router.post("/route", response_model=RouteOut, openapi_extra=QUERY, summary="最快路线（坐标串，用于地图绘制）")
 def route(body: RouteIn, principal: Reader, db: Db) -> Any:
     r = service.get_router(db)
     rt = r.route(body.origin.tuple(), body.dest.tuple(), at=body.at or utcnow())

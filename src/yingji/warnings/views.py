@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
-from yingji.core.auth import Principal, get_db, requires
+from yingji.core.auth import QUERY, Principal, get_db, requires
 from yingji.core.errors import Forbidden
 from yingji.core.scope import ensure_in_scope
 from yingji.warnings import actions, catalog, permissions, service
@@ -61,7 +61,7 @@ def templates(principal: Reader) -> Any:
     return catalog.public_catalog()
 
 
-@router.post("/count", summary="发布范围内的接收对象数与覆盖人口（编辑时实时计算）")
+@router.post("/count", openapi_extra=QUERY, summary="发布范围内的接收对象数与覆盖人口（编辑时实时计算）")
 def count(body: CountIn, principal: Writer, db: Db) -> Any:
     from yingji.broadcast import service as broadcast
 
