@@ -46,6 +46,18 @@ def test_tank_alarm_turns_source_red_and_officer_acknowledges(
     page.wait_for_selector(f".mon-source [data-source-id='{source_id}'][data-level=red]", timeout=15000)
     assert page.locator(f"#mon-sources li[data-source-id='{source_id}'][data-level=red]").count() == 1
 
+    # the city risk map shows the same source alarming, and a second source's alarm arrives live
+    page.goto(f"{live_server}/supervision/risk-map")
+    wait_booted(page)
+    page.wait_for_selector("#map[data-state=ready]")
+    page.wait_for_selector(f".risk-alarm [data-source-id='{source_id}'][data-level=red]", timeout=15000)
+    assert page.locator(f"#risk-alarms li[data-source-id='{source_id}']").count() == 1
+    other = next(t for t in call_api(page, "/monitoring/points?device_type=tank&page_size=50&sort=id")["items"]
+                 if t["risk_source_id"] != source_id)
+    call_api(page, "/monitoring/telemetry", {"messages": [
+        {"device": other["code"], "ts": datetime.now(UTC).isoformat(), "values": {"pressure": 1.75}}]})
+    page.wait_for_selector(f".risk-alarm [data-source-id='{other['risk_source_id']}'][data-level=red]", timeout=15000)
+
     # a county officer of that county acknowledges it on the alarm board
     username = "e2e_mon_" + secrets.token_hex(3)
     call_api(page, "/users", {"username": username, "display_name": "区县应急局（监测 E2E）",

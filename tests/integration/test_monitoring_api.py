@@ -65,6 +65,10 @@ def test_tank_alarm_dedup_upgrade_lifecycle_and_source_turns_red(client_for, dat
     with database.session() as s:
         answered = hooks.collect(s, system_principal(), "risk.live_alarms")
     assert any(x["source_id"] == source for rows in answered for x in rows)
+    on_map = admin.get("/api/v1/risk/live-alarms").json()  # what the risk map draws, by jurisdiction
+    assert on_map["available"] and any(x["source_id"] == source and x["level"] == "red" for x in on_map["sources"])
+    elsewhere = client_for("county_officer", "350103").get("/api/v1/risk/live-alarms").json()
+    assert not any(x["source_id"] == source for x in elsewhere["sources"])
     # lifecycle: close before acknowledging is refused (409, Chinese), then acknowledge → handle → close
     r = admin.post(f"/api/v1/monitoring/alarms/{a.id}/actions", json={"action": "close"})
     assert r.status_code == 409 and "不能关闭" in r.json()["error"]["message"]

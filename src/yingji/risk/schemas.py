@@ -253,6 +253,22 @@ class RiskMapOut(Strict):
     points: MapPoints
 
 
+class LiveAlarmSource(Strict):
+    source_id: int = Field(description="风险源 ID")
+    name: str
+    level: str = Field(description="最严重的未关闭告警等级（监测告警等级键：red/orange/yellow/blue）")
+    alarm_id: int
+    state: str = Field(description="告警状态：raised 待确认 / acknowledged 已确认 / handled 已处置")
+    title: str
+    lon: float | None = None
+    lat: float | None = None
+
+
+class LiveAlarmsOut(Strict):
+    available: bool = Field(description="监测预警模块是否部署（未部署时恒为空）")
+    sources: list[LiveAlarmSource]
+
+
 class StatsRow(Strict):
     key: str
     name: str

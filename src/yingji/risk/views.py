@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, read_upload
 from yingji.core.auth import Principal, get_db, requires
+from yingji.core import hooks
 from yingji.core.caching import cached_json
 from yingji.core.divisions import Division
 from yingji.core.schemas import ImportResult
@@ -24,6 +25,7 @@ from yingji.risk.schemas import (
     ClassOut,
     GradingOut,
     LevelOut,
+    LiveAlarmsOut,
     MapQuery,
     MeasureIn,
     MeasureOut,
@@ -186,6 +188,21 @@ def risk_map(request: Request, db: Db, principal: Reader, query: Annotated[MapQu
         return RiskMapOut(levels=_levels(), **data)
 
     return cached_json(request, db, principal, RiskMapOut, build)  # ETag/304 + server-side cache
+
+
+LIVE_ALARMS_HOOK = "risk.live_alarms"  # answered by monitoring when deployed (read hook: no import)
+
+
+@router.get("/live-alarms", response_model=LiveAlarmsOut,
+            summary="实时告警的风险源（监测点告警使风险源在一张图上变红；监测模块未部署时为空）")
+def live_alarms(db: Db, principal: Reader) -> dict[str, Any]:
+    answers = hooks.collect(db, principal, LIVE_ALARMS_HOOK)
+    merged: dict[int, dict[str, Any]] = {}
+    for answer in answers:
+        for s in answer:
+            merged.setdefault(int(s["source_id"]), s)
+    return {"available": bool(hooks.handlers(LIVE_ALARMS_HOOK)),
+            "sources": sorted(merged.values(), key=lambda s: s["source_id"])}
 
 
 @router.get("/stats", response_model=RiskStatsOut, summary="风险统计（等级 × 类别 / 行业 / 区县）")

@@ -199,56 +199,52 @@ def _submit(db: Session, actor: Principal, w: EarlyWarning, text: str) -> None:
     _review(db, w, "submit", actor, text)
 
 
-def submit_warning(db: Session, actor: Principal, warning_id: int, data: ReviewIn) -> EarlyWarning:
-    """Send the current revision to a second person for approval."""
+def _review_step(db: Session, actor: Principal, warning_id: int, op: str, action: str,
+                 change: Callable[[EarlyWarning], None], summary: Callable[[EarlyWarning], str],
+                 **extra: Any) -> EarlyWarning:
+    """One step of the two-person review: check ``op`` is allowed, change the warning, audit ``action``
+    (with ``extra`` in the record and the event's payload) and emit it, in one transaction."""
     if (reason := permissions.write_refusal(actor)) is not None:
         raise Forbidden(reason)
     with atomic(db):
         w = _load(db, actor, warning_id)
-        _check(actor, w, "submit")
+        _check(actor, w, op)
         before = _snapshot(w)
-        _submit(db, actor, w, data.text)
-        audit.record(db, actor, "warning.submitted", "warning", w.id, division_code=w.division_code, before=before,
-                     after=_snapshot(w))
-        events.emit(db, "warning.submitted", division_code=w.division_code, actor=actor.username,
-                    summary=f"{_label(w)}待审批：{w.headline}", payload=_payload(w))
+        change(w)
+        audit.record(db, actor, action, "warning", w.id, division_code=w.division_code, before=before,
+                     after={**_snapshot(w), **extra})
+        events.emit(db, action, division_code=w.division_code, actor=actor.username, summary=summary(w),
+                    payload=_payload(w, **extra))
     return w
+
+
+def submit_warning(db: Session, actor: Principal, warning_id: int, data: ReviewIn) -> EarlyWarning:
+    """Send the current revision to a second person for approval."""
+    return _review_step(db, actor, warning_id, "submit", "warning.submitted",
+                        lambda w: _submit(db, actor, w, data.text),
+                        lambda w: f"{_label(w)}待审批：{w.headline}")
 
 
 def approve_warning(db: Session, actor: Principal, warning_id: int, data: ReviewIn) -> EarlyWarning:
     """The second person approves the submitted revision (never its author or submitter)."""
-    if (reason := permissions.write_refusal(actor)) is not None:
-        raise Forbidden(reason)
-    with atomic(db):
-        w = _load(db, actor, warning_id)
-        _check(actor, w, "approve")
-        before = _snapshot(w)
+    def change(w: EarlyWarning) -> None:
         w.review, w.approved_by, w.approved_revision = "approved", actor.username, w.revision
         _review(db, w, "approve", actor, data.text)
-        audit.record(db, actor, "warning.approved", "warning", w.id, division_code=w.division_code, before=before,
-                     after=_snapshot(w))
-        events.emit(db, "warning.approved", division_code=w.division_code, actor=actor.username,
-                    summary=f"{_label(w)}审批通过，待签发：{w.headline}", payload=_payload(w))
-    return w
+
+    return _review_step(db, actor, warning_id, "approve", "warning.approved", change,
+                        lambda w: f"{_label(w)}审批通过，待签发：{w.headline}")
 
 
 def reject_warning(db: Session, actor: Principal, warning_id: int, data: RejectIn) -> EarlyWarning:
     """Send the submitted revision back with the reason; an update/cancel request is dropped."""
-    if (reason := permissions.write_refusal(actor)) is not None:
-        raise Forbidden(reason)
-    with atomic(db):
-        w = _load(db, actor, warning_id)
-        _check(actor, w, "reject")
-        before = _snapshot(w)
+    def change(w: EarlyWarning) -> None:
         w.review = "rejected"
         if w.op == "cancel":  # a rejected cancel: the warning stays in force as published
             w.op, w.review = "update", "published"
         _review(db, w, "reject", actor, data.text)
-        audit.record(db, actor, "warning.rejected", "warning", w.id, division_code=w.division_code, before=before,
-                     after={**_snapshot(w), "reason": data.text})
-        events.emit(db, "warning.rejected", division_code=w.division_code, actor=actor.username,
-                    summary=f"{_label(w)}被退回：{data.text[:60]}", payload=_payload(w, reason=data.text))
-    return w
+
+    return _review_step(db, actor, warning_id, "reject", "warning.rejected", change,
+                        lambda w: f"{_label(w)}被退回：{data.text[:60]}", reason=data.text)
 
 
 def comment_warning(db: Session, actor: Principal, warning_id: int, data: ReviewIn) -> EarlyWarning:
@@ -268,38 +264,24 @@ def comment_warning(db: Session, actor: Principal, warning_id: int, data: Review
 
 def begin_update(db: Session, actor: Principal, warning_id: int, data: UpdateIn) -> EarlyWarning:
     """Revise a published warning (content, area, times; a new level = upgrade/downgrade) and submit it."""
-    if (reason := permissions.write_refusal(actor)) is not None:
-        raise Forbidden(reason)
-    with atomic(db):
-        w = _load(db, actor, warning_id)
-        _check(actor, w, "update")
-        before = _snapshot(w)
+    def change(w: EarlyWarning) -> None:
         _apply(db, actor, w, data)
         w.op, w.note = "update", data.note
         _submit(db, actor, w, data.note)
-        audit.record(db, actor, "warning.update_requested", "warning", w.id, division_code=w.division_code,
-                     before=before, after=_snapshot(w))
-        events.emit(db, "warning.update_requested", division_code=w.division_code, actor=actor.username,
-                    summary=f"{_label(w)}申请更新：{data.note}", payload=_payload(w))
-    return w
+
+    return _review_step(db, actor, warning_id, "update", "warning.update_requested", change,
+                        lambda w: f"{_label(w)}申请更新：{data.note}")
 
 
 def begin_cancel(db: Session, actor: Principal, warning_id: int, data: CancelIn) -> EarlyWarning:
     """Request the cancellation (解除) of a published warning; it needs a second person's approval."""
-    if (reason := permissions.write_refusal(actor)) is not None:
-        raise Forbidden(reason)
-    with atomic(db):
-        w = _load(db, actor, warning_id)
-        _check(actor, w, "cancel")
-        before = _snapshot(w)
+    def change(w: EarlyWarning) -> None:
         w.op, w.note = "cancel", data.note
         w.revision += 1
         _submit(db, actor, w, data.note)
-        audit.record(db, actor, "warning.cancel_requested", "warning", w.id, division_code=w.division_code,
-                     before=before, after=_snapshot(w))
-        events.emit(db, "warning.cancel_requested", division_code=w.division_code, actor=actor.username,
-                    summary=f"{_label(w)}申请解除：{data.note}", payload=_payload(w))
-    return w
+
+    return _review_step(db, actor, warning_id, "cancel", "warning.cancel_requested", change,
+                        lambda w: f"{_label(w)}申请解除：{data.note}")
 
 
 def _identifier(db: Session, division: str, sent: datetime) -> str:

@@ -5,7 +5,10 @@
  * levels' shares (colours from the grading configuration) with the count in the middle, so the map
  * says where risk concentrates — not only where one red source hides. Each marker element carries
  * data-source-id and data-level and the class risk-<level>; each ring's arcs data-key/data-value;
- * ?focus=<source id> zooms to one source.
+ * ?focus=<source id> zooms to one source. Sources whose monitoring points are alarming (the read
+ * hook risk.live_alarms, answered by the monitoring domain) get a pulsing ring above the clusters
+ * (.risk-alarm with data-source-id / data-level) and a line in 实时告警, refreshed on every
+ * monitoring.alarm_* event.
  */
 import { byId, el, replace } from '../../js/lib/dom.js';
 import { cleanQuery, readState, writeState } from '../../js/lib/query.js';
@@ -39,6 +42,26 @@ function clusterIcon(cluster) {
   const size = n >= 1000 ? 50 : n >= 100 ? 44 : 38;
   return ringIcon({ parts, total: n, size, className: `risk-cluster ${levels.className(worst)}`,
     title: `${n} 个风险源：${parts.filter((p) => p.value).map((p) => `${p.label} ${p.value}`).join('，')}` });
+}
+
+const ALARM_LEVELS = { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' };
+const ALARM_STATES = { raised: '待确认', acknowledged: '已确认', handled: '已处置' };
+
+function alarmIcon(s) {
+  return nodeIcon({
+    className: `risk-alarm risk-alarm-${ALARM_LEVELS[s.level] ? s.level : 'red'}`, iconSize: [36, 36],
+    build: () => el('span', { dataset: { sourceId: s.source_id, level: s.level, state: s.state },
+      title: `实时告警（${ALARM_LEVELS[s.level] || s.level}）：${s.title}` }),
+  });
+}
+
+function alarmPopup(s) {
+  return el('div', { class: 'risk-popup', dataset: { sourceId: s.source_id } },
+    el('strong', { class: 'risk-popup-name', text: s.name || `风险源 ${s.source_id}` }),
+    el('div', { text: `${ALARM_LEVELS[s.level] || s.level}告警 · ${ALARM_STATES[s.state] || s.state}` }),
+    el('div', { class: 'muted', text: s.title }),
+    el('a', { href: appUrl("/monitoring/alarms?open=true"), text: '查看告警' }), ' ',
+    el('a', { href: appUrl(`/supervision/sources/${s.source_id}`), text: '风险源详情' }));
 }
 
 function popupNode(id) {
@@ -144,6 +167,43 @@ export function start() {
     if (reset) form.elements.subclass_code.value = '';
   }
 
+  // live alarms of monitored sources: a layer above the clusters, never clustered away
+  const alarmLayer = L.layerGroup().addTo(map);
+  let alarmLoading = null;
+  async function loadAlarms() {
+    if (alarmLoading) alarmLoading.abort();
+    const mine = (alarmLoading = new AbortController());
+    try {
+      const data = await api('/risk/live-alarms', { signal: mine.signal });
+      if (mine !== alarmLoading) return;
+      alarmLoading = null;
+      alarmLayer.clearLayers();
+      for (const s of data.sources) {
+        if (typeof s.lon !== 'number' || typeof s.lat !== 'number') continue;
+        const m = L.marker([s.lat, s.lon], { icon: alarmIcon(s), zIndexOffset: 1000, keyboard: false });
+        bindNodePopup(m, () => alarmPopup(s));
+        alarmLayer.addLayer(m);
+      }
+      const panel = byId('risk-alarms-panel');
+      panel.hidden = !data.available;
+      replace(byId('risk-alarms'), data.sources.length ? data.sources.map((s) => el('li', { dataset: { sourceId: s.source_id, level: s.level } },
+        el('i', { class: `risk-alarm-dot risk-alarm-${ALARM_LEVELS[s.level] ? s.level : 'red'}` }), ' ',
+        el('a', { href: appUrl(`/supervision/risk-map?focus=${s.source_id}`), text: s.name || `风险源 ${s.source_id}` }),
+        el('span', { class: 'muted', text: ` ${ALARM_LEVELS[s.level] || s.level}告警 · ${ALARM_STATES[s.state] || s.state}` })))
+        : el('li', { class: 'muted', text: '当前没有监测告警' }));
+      mapNode.dataset.alarms = data.sources.map((s) => `${s.source_id}:${s.level}`).join(',');
+    } catch (e) {
+      if (e && e.name === 'AbortError') return;
+      byId('risk-alarms').textContent = `实时告警加载失败：${e.message}`;
+    }
+  }
+  let alarmTimer = null;
+  onEvent((evt) => {
+    if (!String(evt.type || '').startsWith('monitoring.alarm_')) return;
+    clearTimeout(alarmTimer);
+    alarmTimer = setTimeout(loadAlarms, 300);
+  });
+
   // live: a new assessment recolours one marker at once (and the counts on the next reload)
   let refreshTimer = null;
   onEvent((evt) => {
@@ -173,5 +233,5 @@ export function start() {
       if (!focus) fitTo(map, layer.getBounds(), { padding: [10, 10] });
     })
     .catch(() => { /* outlines are decoration */ })
-    .then(() => onDivision(() => load()));
+    .then(() => onDivision(() => { load(); loadAlarms(); }));
 }
