@@ -98,6 +98,13 @@ def settings(**kw: Any) -> Settings:
     return Settings(**(base | kw))
 
 
+def officials(database: Any, cid: int) -> int:
+    """The officials a campaign reaches first: the stand-in duty hook's, plus, in the session's shared
+    database, the units with a phone in the area and duty rosters other tests left there."""
+    with database.session() as db:
+        return int(db.get(Campaign, cid).officials)
+
+
 def publish(database: Any, area: dict[str, Any], text: str = "台风红色预警演练") -> int:
     with database.session() as db:
         c = send_drill(db, system_principal(), DrillIn.model_validate({"area": area, "text": text,
@@ -143,12 +150,17 @@ def test_everyone_in_the_area_once_officials_first_over_mqtt_and_webhooks(databa
     assert subscribed.wait(10)
     try:
         cid = publish(database, {"divisions": [COUNTY]})
+        n_off = officials(database, cid)
+        with database.session() as db:
+            keys = set(db.scalars(select(Delivery.recipient_key).where(Delivery.campaign_id == cid,
+                                                                       Delivery.kind == "official")))
+        assert {"official:duty:lead-1", "official:duty:lead-2"} <= keys and len(keys) == n_off
         s = settings(broadcast_mqtt_prefix=prefix)
         d = Deliverer(database, s, owner="t-all", channels={
             "sms": HttpChannel("sms", gateway.url + "/sms"), "app": HttpChannel("app", gateway.url + "/app"),
             "mqtt": MqttChannel("127.0.0.1", 1883, prefix)})
         try:
-            assert d.run_until_idle() == 104
+            assert d.run_until_idle() == 102 + n_off
         finally:
             d.close()
         assert done.wait(10)
@@ -157,7 +169,7 @@ def test_everyone_in_the_area_once_officials_first_over_mqtt_and_webhooks(databa
         listener.disconnect()
     with database.session() as db:
         c = db.get(Campaign, cid)
-        assert (c.state, c.targeted, c.officials, c.delivered, c.officials_delivered) == ("done", 102, 2, 102, 2)
+        assert (c.state, c.targeted, c.officials, c.delivered, c.officials_delivered) == ("done", 102, n_off, 102, n_off)
         rows = db.execute(select(Delivery.kind, Delivery.delivered_at, Delivery.priority)
                           .where(Delivery.campaign_id == cid)).all()
         cov = service.coverage(db, cid, townships=True)
@@ -176,7 +188,7 @@ def test_everyone_in_the_area_once_officials_first_over_mqtt_and_webhooks(databa
     assert all(m["text"].startswith("【演练】") and m["colour"] == "red" for _, m in got)
     # the gateway saw every SMS/app subscriber inside once, nobody outside, and the officials
     mine = {k for k in gateway.sent if k.startswith(f"{c.message_key}:")}
-    assert len(mine) == 60 + 30 + 2
+    assert len(mine) == 60 + 30 + n_off
     assert not any("-" + OTHER + "-" in gateway.sent[k]["to"] for k in mine)
     assert all(gateway.received[k] == 1 for k in mine)
 
@@ -184,6 +196,7 @@ def test_everyone_in_the_area_once_officials_first_over_mqtt_and_webhooks(databa
 def test_retries_back_off_under_a_controlled_clock_then_fail(database, gateway):  # type: ignore[no-untyped-def]
     add_recipients(database, population(3, COUNTY, "sms", 5))
     cid = publish(database, {"divisions": [COUNTY]})
+    n = 3 + officials(database, cid)
     now = [datetime(2026, 12, 2, 8, 0, tzinfo=UTC)]
     d = Deliverer(database, settings(), owner="t-retry", clock=lambda: now[0],
                   channels={"sms": HttpChannel("sms", gateway.url + "/sms")})
@@ -191,21 +204,21 @@ def test_retries_back_off_under_a_controlled_clock_then_fail(database, gateway):
     # published "now" by the wall clock; the worker's clock is later: deliveries are due
     now[0] = datetime.now(UTC) + timedelta(seconds=1)
     assert d.expand() == 1
-    assert d.step() == 3  # 503 → all three back off 2 s
+    assert d.step() == n  # 503 → all three (and the officials) back off 2 s
     with database.session() as db:
         rows = db.execute(select(Delivery).where(Delivery.campaign_id == cid)).scalars().all()
         assert {(r.state, r.attempts, r.next_attempt_at - now[0], r.last_error) for r in rows} == {
             ("pending", 1, timedelta(seconds=2), "网关返回 503")}
     assert d.step() == 0  # not due yet
     now[0] += timedelta(seconds=2)
-    assert d.step() == 3  # 503 again → 4 s
+    assert d.step() == n  # 503 again → 4 s
     with database.session() as db:
         assert {r.next_attempt_at - now[0] for r in db.execute(select(Delivery).where(
             Delivery.campaign_id == cid)).scalars()} == {timedelta(seconds=4)}
     now[0] += timedelta(seconds=3)
     assert d.step() == 0
     now[0] += timedelta(seconds=1)
-    assert d.step() == 3  # third attempt succeeds
+    assert d.step() == n  # third attempt succeeds
     with database.session() as db:
         c = db.get(Campaign, cid)
         assert (c.state, c.delivered, c.failed) == ("done", 3, 0)
@@ -241,19 +254,20 @@ def test_rate_limit_per_channel_with_a_controlled_clock(database, gateway):  # t
     assert bucket.acquire(150) == pytest.approx(0.5)
     # through the worker: 250 SMS at 100/s in batches of 100 → at least 1.5 s of waiting
     add_recipients(database, population(250, COUNTY, "sms", 7))
-    publish(database, {"divisions": [COUNTY]})
+    n = 250 + officials(database, publish(database, {"divisions": [COUNTY]}))
     slept.clear()
     d = Deliverer(database, settings(broadcast_rate_sms=100), owner="t-rate", monotonic=lambda: t[0], sleep=sleep,
                   channels={"sms": HttpChannel("sms", gateway.url + "/sms")})
-    assert d.run_until_idle() == 250
-    assert sum(slept) == pytest.approx(1.5)
-    assert d.sent["sms"] == 250
+    assert d.run_until_idle() == n
+    assert sum(slept) == pytest.approx((n - 100) / 100)  # a second's burst, then 100/s
+    assert d.sent["sms"] == n
 
 
 def test_killed_worker_restarts_without_duplicate_or_gap(database, gateway, tmp_path):  # type: ignore[no-untyped-def]
     n = 3000
     add_recipients(database, population(n, COUNTY, "sms", 8))
     cid = publish(database, {"divisions": [COUNTY]})
+    n_off = officials(database, cid)
     with database.session() as db:
         key = db.get(Campaign, cid).message_key
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "YINGJI_DATABASE_URL": database.url,
@@ -285,7 +299,7 @@ def test_killed_worker_restarts_without_duplicate_or_gap(database, gateway, tmp_
         c = db.get(Campaign, cid)
         states = dict(db.execute(select(Delivery.state, func.count()).where(Delivery.campaign_id == cid)
                                  .group_by(Delivery.state)).all())
-    assert states == {"delivered": n} and (c.state, c.delivered) == ("done", n)  # no gap, one row each
-    assert mine() == n  # every recipient reached …
+    assert states == {"delivered": n + n_off} and (c.state, c.delivered) == ("done", n)  # no gap, one row each
+    assert mine() == n + n_off  # every recipient reached …
     repeats = sum(v - 1 for k, v in gateway.received.items() if k.startswith(key + ":"))
     assert repeats <= max(leased, 50)  # … the only repeats are the batch in flight, dropped by its idempotency key
