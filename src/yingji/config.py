@@ -176,7 +176,12 @@ class Settings(BaseSettings):
     monitoring_batch_size: int = Field(default=2000, ge=1, le=50000, description="messages stored per transaction")
     monitoring_batch_wait_ms: int = Field(default=200, ge=1, description="longest wait to fill a batch, ms")
     monitoring_retention_days: int = Field(default=400, ge=1, description="days of raw readings kept "
-                                           "(`yingji monitoring purge`); latest values and alarms stay")
+                                           "(`yingji monitoring purge`); latest values, hourly history and "
+                                           "alarms stay")
+    monitoring_hourly_retention_days: int = Field(default=1830, ge=1, description="days of hourly (down-sampled) "
+                                                  "history kept (default 5 years)")
+    monitoring_rollup_lookback_hours: int = Field(default=24, ge=1, le=24 * 31, description="hours the hourly "
+                                                  "rollup recomputes behind its newest hour (late readings)")
     monitoring_escalate_after: int = Field(default=300, ge=1, description="seconds before an unacknowledged "
                                            "alarm escalates (default 5 min)")
     monitoring_check_interval: float = Field(default=30.0, gt=0, description="seconds between escalation/offline checks")

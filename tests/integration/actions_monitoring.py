@@ -79,6 +79,7 @@ def SAMPLES(tmp_path: Any) -> dict[str, Sample]:
         "yingji.monitoring.actions.act_on_alarm": act,
         "yingji.monitoring.actions.run_checks": checks,
         "yingji.monitoring.actions.purge_history": purge,
+        "yingji.monitoring.actions.rollup_history": lambda s, ctx: lambda: mo.rollup_history(s, s_, lookback_hours=2),
         "yingji.monitoring.actions.open_incident": lambda s, ctx: (lambda aid: lambda: _with_stand_in(
             mo.OPEN_INCIDENT_HOOK, lambda: mo.open_incident(s, s_, aid)))(_alarm(s, ctx)),
         "yingji.monitoring.actions.propose_warning": lambda s, ctx: (lambda aid: lambda: _with_stand_in(

@@ -131,3 +131,18 @@ def test_alarm_lifecycle_and_escalation():
     assert r.notice_recipients("yellow") == ["unit", "county"]
     assert r.notice_recipients("red") == ["unit", "county", "city"]
     assert r.notice_recipients("blue", escalated=True)[-1] == "city"
+
+
+def test_hour_buckets_are_utc_hours_and_aggregate_in_time_order() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from yingji.monitoring.history import aggregate, floor_hour, hours
+
+    cst = timezone(timedelta(hours=8))
+    assert floor_hour(datetime(2026, 7, 1, 8, 59, 59, 999999, tzinfo=cst)) == datetime(2026, 7, 1, 0, tzinfo=UTC)
+    assert list(hours(datetime(2026, 7, 1, 0, 30, tzinfo=UTC), datetime(2026, 7, 1, 2, 0, tzinfo=UTC))) == [
+        datetime(2026, 7, 1, 0, tzinfo=UTC), datetime(2026, 7, 1, 1, tzinfo=UTC)]  # the hour of the end excluded
+    t = datetime(2026, 7, 1, 0, tzinfo=UTC)
+    got = aggregate([(t + timedelta(minutes=70), 4.0), (t + timedelta(minutes=1), 1.0), (t + timedelta(minutes=2), 3.0)])
+    assert [(b.hour, b.n, b.vmin, b.vmax, b.mean) for b in got] == [(t, 2, 1.0, 3.0, 2.0),
+                                                                   (t + timedelta(hours=1), 1, 4.0, 4.0, 4.0)]

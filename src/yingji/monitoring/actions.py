@@ -300,18 +300,79 @@ def _hazard_type(device_type: str) -> str:
             "bridge": "infrastructure", "water_main": "infrastructure"}.get(device_type, "other")
 
 
-def purge_history(db: Session, actor: Principal, *, retention_days: int, now: datetime | None = None) -> int:
-    """Retention: delete readings older than ``retention_days`` (latest values stay); audited as one run."""
-    from sqlalchemy import delete
+def _rollup_hours(db: Session, hour_list: list[datetime]) -> int:
+    """(Re)compute the hourly rows of ``hour_list`` from the raw readings; returns the rows written."""
+    from sqlalchemy import delete, insert
 
-    from yingji.monitoring.models import Reading
+    from yingji.monitoring.history import HOUR
+    from yingji.monitoring.models import HourlyValue, Reading
+
+    written = 0
+    for h in hour_list:
+        rows = db.execute(select(Reading.point_id, Reading.metric, func.count(), func.min(Reading.value),
+                                 func.max(Reading.value), func.sum(Reading.value))
+                          .where(Reading.ts >= h, Reading.ts < h + HOUR)
+                          .group_by(Reading.point_id, Reading.metric)).all()
+        db.execute(delete(HourlyValue).where(HourlyValue.hour == h))
+        if rows:
+            db.execute(insert(HourlyValue), [{"point_id": pid, "metric": m, "hour": h, "n": n, "vmin": lo, "vmax": hi,
+                                              "vsum": total} for pid, m, n, lo, hi, total in rows])
+            written += len(rows)
+    return written
+
+
+def rollup_history(db: Session, actor: Principal, *, lookback_hours: int = 24, now: datetime | None = None,
+                   full: bool = False) -> dict[str, Any]:
+    """Down-sample the raw readings into hourly rows (count, min, max, sum per point, metric and hour).
+
+    Recomputes every complete hour from ``lookback_hours`` behind the newest hour already rolled up
+    (late readings are folded in) — or from the oldest reading on the first run or when ``full`` —
+    up to the last complete hour. Idempotent; audited as one run."""
+    from yingji.monitoring.history import HOUR, floor_hour, hours
+    from yingji.monitoring.models import HourlyValue, Reading
 
     actor.require("monitoring:write")
     now = now or utcnow()
     with atomic(db):
-        n = db.execute(delete(Reading).where(Reading.ts < now - timedelta(days=retention_days))).rowcount or 0
-        audit.record(db, actor, "monitoring.history_purged", "monitoring_readings", now.strftime("%Y%m%d"),
-                     after={"deleted": n, "retention_days": retention_days})
+        newest = None if full else db.scalar(select(func.max(HourlyValue.hour)))
+        since = (newest - timedelta(hours=lookback_hours) + HOUR) if newest is not None else db.scalar(
+            select(func.min(Reading.ts)))
+        todo = list(hours(since, now)) if since is not None else []
+        written = _rollup_hours(db, todo)
+        out = {"hours": len(todo), "rows": written, "from_hour": todo[0].isoformat() if todo else None,
+               "to_hour": (todo[-1] + HOUR).isoformat() if todo else floor_hour(now).isoformat()}
+        audit.record(db, actor, "monitoring.history_rolled_up", "monitoring_hourly", floor_hour(now).strftime("%Y%m%d%H"),
+                     after=out)
+        events.emit(db, "monitoring.history_rolled_up", division_code=None, actor=actor.username,
+                    summary=f"监测历史按小时汇总：{len(todo)} 小时，{written} 行", payload=out)
+    return out
+
+
+def purge_history(db: Session, actor: Principal, *, retention_days: int, hourly_retention_days: int | None = None,
+                  now: datetime | None = None) -> int:
+    """Retention: delete raw readings older than ``retention_days`` — after computing the hourly rows
+    of the hours being deleted from them, so the down-sampled history stays exact — and hourly rows
+    older than ``hourly_retention_days``. Latest values and alarms stay; audited as one run."""
+    from sqlalchemy import delete
+
+    from yingji.monitoring.history import floor_hour, hours
+    from yingji.monitoring.models import HourlyValue, Reading
+
+    actor.require("monitoring:write")
+    now = now or utcnow()
+    cutoff = floor_hour(now - timedelta(days=retention_days))  # whole hours only: a bucket is never cut
+    with atomic(db):
+        oldest = db.scalar(select(func.min(Reading.ts)).where(Reading.ts < cutoff))
+        rolled = _rollup_hours(db, list(hours(oldest, cutoff))) if oldest is not None else 0
+        n = db.execute(delete(Reading).where(Reading.ts < cutoff)).rowcount or 0
+        hourly = 0
+        if hourly_retention_days is not None:
+            hourly = db.execute(delete(HourlyValue).where(
+                HourlyValue.hour < now - timedelta(days=hourly_retention_days))).rowcount or 0
+        after = {"deleted": n, "retention_days": retention_days, "hourly_rows_written": rolled,
+                 "hourly_deleted": hourly, "hourly_retention_days": hourly_retention_days}
+        audit.record(db, actor, "monitoring.history_purged", "monitoring_readings", now.strftime("%Y%m%d"), after=after)
         events.emit(db, "monitoring.history_purged", division_code=None, actor=actor.username,
-                    summary=f"清理 {retention_days} 天前的监测历史 {n} 条", payload={"deleted": n})
+                    summary=f"清理 {retention_days} 天前的监测历史 {n} 条（先按小时汇总）", payload={"deleted": n,
+                                                                                     "hourly_deleted": hourly})
     return n

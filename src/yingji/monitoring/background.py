@@ -1,5 +1,6 @@
 """In-process monitoring work under ``yingji serve`` (``YINGJI_MONITORING_INGEST``, default on): the MQTT
-consumer and the periodic checks (escalation of unacknowledged alarms, offline devices). Run
+consumer, the periodic checks (escalation of unacknowledged alarms, offline devices) and the hourly
+rollup of the history. Run
 ``yingji monitoring ingest`` instead for a separate ingest process (then switch this off)."""
 
 from __future__ import annotations
@@ -14,19 +15,34 @@ from yingji.core.db import Database
 log = logging.getLogger(__name__)
 
 
+ROLLUP_EVERY_S = 3600.0
+
+
 def start_checks(settings: Any, database: Database) -> Callable[[], None]:
+    """The periodic checks (every ``monitoring_check_interval`` s) and, once an hour, the hourly rollup."""
+    import time
+
     from yingji.core.auth import system_principal
-    from yingji.monitoring.actions import run_checks
+    from yingji.monitoring.actions import rollup_history, run_checks
 
     stop = threading.Event()
 
     def loop() -> None:
+        last_rollup = time.monotonic() - ROLLUP_EVERY_S  # the first pass rolls up at once
         while not stop.wait(settings.monitoring_check_interval):
             try:
                 with database.session() as db:
                     run_checks(db, system_principal(settings.city_code, "监测巡检"))
             except Exception:
                 log.exception("monitoring checks failed")
+            if time.monotonic() - last_rollup >= ROLLUP_EVERY_S:
+                last_rollup = time.monotonic()
+                try:
+                    with database.session() as db:
+                        rollup_history(db, system_principal(settings.city_code, "monitoring-rollup"),
+                                       lookback_hours=settings.monitoring_rollup_lookback_hours)
+                except Exception:
+                    log.exception("monitoring rollup failed")
 
     thread = threading.Thread(target=loop, name="monitoring-checks", daemon=True)
     thread.start()

@@ -73,9 +73,26 @@ def purge(days: Annotated[int | None, typer.Option(help="保留天数（默认 Y
     settings, database = _database()
     with database.session() as db:
         n = purge_history(db, system_principal(settings.city_code, "monitoring-retention"),
-                          retention_days=days or settings.monitoring_retention_days)
+                          retention_days=days or settings.monitoring_retention_days,
+                          hourly_retention_days=settings.monitoring_hourly_retention_days)
     database.dispose()
-    console.print(f"已清理 {n} 条历史数据")
+    console.print(f"已清理 {n} 条原始历史数据（清理前已按小时汇总）")
+
+
+@app.command("rollup")
+def rollup(lookback: Annotated[int | None, typer.Option(help="回算最近多少小时（默认 YINGJI_MONITORING_ROLLUP_LOOKBACK_HOURS）")] = None,
+           full: Annotated[bool, typer.Option("--full", help="从最早的原始数据起全部重算")] = False) -> None:
+    """把原始监测数据按小时汇总（条数、最小、最大、均值），供长时段曲线使用；可重复运行。"""
+    from yingji.core.auth import system_principal
+    from yingji.monitoring.actions import rollup_history
+
+    settings, database = _database()
+    with database.session() as db:
+        out = rollup_history(db, system_principal(settings.city_code, "monitoring-rollup"),
+                             lookback_hours=lookback or settings.monitoring_rollup_lookback_hours,
+                             full=full)
+    database.dispose()
+    console.print(f"按小时汇总完成：{out['hours']} 小时，写入 {out['rows']} 行")
 
 
 @app.command("simulate")

@@ -21,7 +21,8 @@ def labels() -> dict[str, dict[str, str]]:
         "monitoring.alarm_handled": "处置告警", "monitoring.alarm_closed": "关闭告警",
         "monitoring.alarm_escalated": "告警超时未确认升级", "monitoring.checks_run": "监测巡检（升级、离线）",
         "monitoring.alarm_incident_opened": "告警转为事件", "monitoring.alarm_warning_proposed": "告警提请发布预警",
-        "monitoring.history_purged": "清理监测历史", "monitoring.demo_loaded": "载入演示监测数据",
+        "monitoring.history_purged": "清理监测历史", "monitoring.history_rolled_up": "监测历史按小时汇总",
+        "monitoring.demo_loaded": "载入演示监测数据",
     }
     return {
         "monitoring_device_types": {t.key: t.label for t in cat.types.values()},
@@ -32,12 +33,16 @@ def labels() -> dict[str, dict[str, str]]:
         "monitoring_dead_letter_reasons": dict(DEAD_LETTER_REASONS),
         "permission_domains": {"monitoring": "监测预警"},
         "entity_types": {"monitoring_point": "监测点", "monitoring_alarm": "监测告警", "telemetry_batch": "监测数据批次",
-                         "monitoring_checks": "监测巡检", "monitoring_readings": "监测历史数据"},
+                         "monitoring_checks": "监测巡检", "monitoring_readings": "监测历史数据",
+                         "monitoring_hourly": "监测小时汇总"},
         "audit_actions": common,
         "event_types": common,
         "datasets": {"demo-monitoring-synthetic": "演示监测设备与数据（合成）"},
         "fields": {"device_type": "设备类型", "rules_override": "规则覆盖", "risk_source_id": "所属风险源",
                    "messages": "报文", "note": "处置说明", "hazard_type": "灾种",
                    "point_id": "监测点", "rule_key": "告警规则",
-                   "offline": "离线设备数", "escalated": "升级告警数", "back_online": "恢复在线数"},
+                   "offline": "离线设备数", "escalated": "升级告警数", "back_online": "恢复在线数",
+                   "hours": "小时数", "rows": "汇总行数", "hourly_rows_written": "汇总行数",
+                   "hourly_deleted": "清理的小时汇总", "hourly_retention_days": "小时汇总保留天数",
+                   "deleted": "清理条数", "retention_days": "保留天数", "from_hour": "汇总起始小时", "to_hour": "汇总截止小时"},
     }

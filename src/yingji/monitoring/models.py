@@ -120,3 +120,24 @@ class Alarm(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     notices: Mapped[Any] = mapped_column(JSONType, default=list)  # [{to, label, level, at, message}]
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HourlyValue(Base):
+    """Down-sampled history: one row per (point, metric, UTC hour) with the count, minimum, maximum
+    and sum of that hour's readings. Written by the rollup (``yingji monitoring rollup``, hourly in
+    the background); kept for ``monitoring_hourly_retention_days`` while raw readings are purged
+    after ``monitoring_retention_days`` — long-range charts read these rows."""
+
+    __tablename__ = "monitoring_hourly"
+    __bookkeeping__ = True
+
+    point_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    vmin: Mapped[float] = mapped_column(Float)
+    vmax: Mapped[float] = mapped_column(Float)
+    vsum: Mapped[float] = mapped_column(Float)
+
+
+Index("ix_monitoring_hourly_hour", HourlyValue.hour)

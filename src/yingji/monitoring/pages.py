@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -59,9 +59,13 @@ def devices_page(request: Request, principal: MaybePrincipal, db: Db) -> Respons
                   online=service.online_stats(db, principal), **_page(principal))
 
 
+RANGES = {"24h": (24, "近 24 小时"), "7d": (24 * 7, "近 7 天（小时均值）"), "30d": (24 * 30, "近 30 天（小时均值）")}
+
+
 @router.get("/monitoring/devices/{point_id}", response_class=HTMLResponse)
 def device_page(request: Request, principal: MaybePrincipal, db: Db,
-                point_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> Response:
+                point_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+                range_: Annotated[str, Query(alias="range")] = "24h") -> Response:
     if principal is None:
         return login_redirect(request)
     try:
@@ -73,13 +77,16 @@ def device_page(request: Request, principal: MaybePrincipal, db: Db,
     cat = default_catalog()
     level_labels = {lv["key"]: lv["label"] for lv in cat.levels}
     charts = []
+    range_ = range_ if range_ in RANGES else "24h"
+    hours, range_label = RANGES[range_]
     for m in (dtype.metrics if dtype else ()):
-        h = service.history(db, principal, p.id, m.key, 24)
+        h = service.history(db, principal, p.id, m.key, hours)
         pts = [(datetime.fromisoformat(x["ts"]), x["value"]) for x in h["points"]]
-        charts.append({"metric": m, "chart": line_chart(f"chart-{m.key}", f"{m.label}（{m.unit or '—'}）近 24 小时",
+        charts.append({"metric": m, "chart": line_chart(f"chart-{m.key}", f"{m.label}（{m.unit or '—'}）{range_label}",
                                                         m.unit, pts, local_tz(),
                                                         threshold_lines(d["rules"], m.key, level_labels))})
     latest = {k: {"value": v["value"], "ts": datetime.fromisoformat(v["ts"])} for k, v in d["latest"].items()}
     return render(request, "monitoring_device.html", principal, active="monitoring", title=p.name, point=p,
                   dtype=dtype, rules=d["rules"], latest=latest, alarms=d["alarms"], charts=charts,
-                  level_labels=level_labels, **_page(principal))
+                  level_labels=level_labels, ranges=[(k, v[1]) for k, v in RANGES.items()], range=range_,
+                  **_page(principal))

@@ -144,7 +144,9 @@ class DeadLetterQuery(ListQuery):
 
 class HistoryQuery(BaseModel):
     metric: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
-    hours: Annotated[int, Field(ge=1, le=24 * 31)] = 24
+    hours: Annotated[int, Field(ge=1, le=24 * 400)] = 24
+    resolution: Literal["auto", "raw", "hour"] = Field(
+        "auto", description="auto：48 小时以内为原始读数，更长为小时汇总（均值、最小、最大、条数）")
 
 
 class TickIn(Strict):

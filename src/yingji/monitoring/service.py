@@ -134,19 +134,44 @@ def point_detail(db: Session, principal: Principal, point_id: int) -> dict[str, 
                                       .limit(20)).scalars())}
 
 
+RAW_HOURS = 48  # longer windows are drawn from the hourly (down-sampled) history
+
+
 def history(db: Session, principal: Principal, point_id: int, metric: str | None, hours: int,
-            now: datetime | None = None) -> dict[str, Any]:
+            now: datetime | None = None, resolution: str = "auto") -> dict[str, Any]:
+    """One metric's history over the ``hours`` before its newest reading: raw readings up to 48 hours
+    (or ``resolution="raw"``), hourly buckets beyond (mean, min, max, count) — the rolled-up rows, and
+    the raw readings aggregated on the fly for hours not rolled up yet."""
+    from yingji.monitoring.history import aggregate, floor_hour
+    from yingji.monitoring.models import HourlyValue
+
     p = get_scoped(db, principal, MonitoringPoint, point_id, what="监测点")
     dtype = default_catalog().type(p.device_type)
     metrics = [m.key for m in dtype.metrics] if dtype else []
     metric = metric if metric in metrics else (metrics[0] if metrics else "")
     newest = db.scalar(select(func.max(Reading.ts)).where(Reading.point_id == p.id, Reading.metric == metric))
     end = newest or now or utcnow()
-    rows = db.execute(select(Reading.ts, Reading.value).where(
-        Reading.point_id == p.id, Reading.metric == metric, Reading.ts > end - timedelta(hours=hours))
-        .order_by(Reading.ts).limit(20000)).all()
-    return {"point_id": p.id, "metric": metric, "hours": hours,
-            "points": [{"ts": ts.isoformat(), "value": v} for ts, v in rows]}
+    start = end - timedelta(hours=hours)
+    hourly = resolution == "hour" or (resolution == "auto" and hours > RAW_HOURS)
+    out: dict[str, Any] = {"point_id": p.id, "metric": metric, "hours": hours,
+                           "resolution": "hour" if hourly else "raw"}
+    if not hourly:
+        rows = db.execute(select(Reading.ts, Reading.value).where(
+            Reading.point_id == p.id, Reading.metric == metric, Reading.ts > start)
+            .order_by(Reading.ts).limit(20000)).all()
+        out["points"] = [{"ts": ts.isoformat(), "value": v} for ts, v in rows]
+        return out
+    first = floor_hour(start)
+    rolled = {h.hour: h for h in db.execute(select(HourlyValue).where(
+        HourlyValue.point_id == p.id, HourlyValue.metric == metric, HourlyValue.hour >= first)).scalars()}
+    rolled_to = max(rolled) if rolled else None
+    raw_from = rolled_to + timedelta(hours=1) if rolled_to is not None else first
+    fresh = aggregate(db.execute(select(Reading.ts, Reading.value).where(
+        Reading.point_id == p.id, Reading.metric == metric, Reading.ts >= raw_from).order_by(Reading.ts)).all())
+    points = [{"ts": h.hour.isoformat(), "value": round(h.vsum / h.n, 6), "min": h.vmin, "max": h.vmax, "n": h.n}
+              for h in sorted(rolled.values(), key=lambda h: h.hour)]
+    out["points"] = points + [b.as_point() for b in fresh]
+    return out
 
 
 def online_stats(db: Session, principal: Principal) -> dict[str, Any]:

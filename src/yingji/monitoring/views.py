@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page, read_upload
 from yingji.core.auth import Principal, get_db, requires
-from yingji.core.errors import Forbidden
+from yingji.core.errors import Forbidden, ValidationFailed
 from yingji.core.schemas import ImportResult
 from yingji.monitoring import actions, permissions, service
 from yingji.monitoring.schemas import (
@@ -79,9 +79,11 @@ def update_point(point_id: PointId, body: PointPatch, principal: Writer, db: Db)
     return actions.update_point(db, principal, point_id, body)
 
 
-@router.get("/points/{point_id}/history", summary="监测点历史数据（一个指标）")
+@router.get("/points/{point_id}/history", summary="监测点历史数据（一个指标；48 小时以上为小时汇总）")
 def point_history(point_id: PointId, principal: Reader, db: Db, query: Annotated[HistoryQuery, Query()]) -> Any:
-    return service.history(db, principal, point_id, query.metric, query.hours)
+    if query.resolution == "raw" and query.hours > 24 * 31:
+        raise ValidationFailed("原始读数最多查询 31 天，更长时段请用小时汇总（resolution=hour）", field="hours")
+    return service.history(db, principal, point_id, query.metric, query.hours, resolution=query.resolution)
 
 
 @router.post("/telemetry", response_model=TelemetryOut, summary="批量上传监测数据（与 MQTT 同一入库流程）")
