@@ -102,6 +102,9 @@ WRITE_BODIES = {
     ("POST", "/api/v1/incidents"): lambda ctx: {"type": "建筑火灾", "division_code": TOWNSHIP_A, "place_text": "越权"},
     ("POST", "/api/v1/incidents/calls"): lambda ctx: {"transcript": TRANSCRIPT},
     ("POST", "/api/v1/incidents/calls/{call_id}/merge"): lambda ctx: {"incident_id": ctx.get("incident_id", 1)},
+    ("POST", "/api/v1/incidents/calls/audio"): lambda ctx: {
+        "__files__": {"file": ("call.wav", wav_bytes(), "audio/wav")}, "__data__": {"transcript": TRANSCRIPT}},
+    ("POST", "/api/v1/incidents/calls/{call_id}/transcript"): lambda ctx: {"transcript": TRANSCRIPT},
     ("POST", "/api/v1/incidents/reports/{report_id}/submit"): lambda ctx: {},
     ("POST", "/api/v1/incidents/reports/{report_id}/receive"): lambda ctx: {"received_by": "越权签收"},
     ("PUT", "/api/v1/incidents/{incident_id}/counts"): lambda ctx: {"dead": 1},
