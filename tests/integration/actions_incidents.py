@@ -21,6 +21,7 @@ def SAMPLES(tmp_path: Any) -> dict[str, Any]:
         IncidentIn,
         MergeIn,
         ReceiveIn,
+        ReportDraftIn,
         ReportIn,
         ReportSubmitIn,
         StatusIn,
@@ -74,9 +75,14 @@ def SAMPLES(tmp_path: Any) -> dict[str, Any]:
         return lambda: actions.enter_transcript(s, SYSTEM, cid, TranscriptIn(transcript=TRANSCRIPT),
                                                 extractor=fake_extractor, locator=no_places)
 
+    def draft(s: Any, ctx: dict[str, Any]) -> Any:
+        rid = report(s)
+        return lambda: actions.save_report_draft(s, SYSTEM, rid, ReportDraftIn(text=f"【首报】修改稿{next(_n)}"))
+
     return {
         "yingji.incidents.actions.take_audio_call": audio_call,
         "yingji.incidents.actions.enter_transcript": transcript,
+        "yingji.incidents.actions.save_report_draft": draft,
         "yingji.incidents.actions.take_call": lambda s, ctx: lambda: actions.take_call(
             s, SYSTEM, CallIn(transcript=TRANSCRIPT), extractor=fake_extractor, locator=no_places),
         "yingji.incidents.actions.create_incident": lambda s, ctx: lambda: incident(s),

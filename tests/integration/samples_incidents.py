@@ -105,6 +105,7 @@ WRITE_BODIES = {
     ("POST", "/api/v1/incidents/calls/audio"): lambda ctx: {
         "__files__": {"file": ("call.wav", wav_bytes(), "audio/wav")}, "__data__": {"transcript": TRANSCRIPT}},
     ("POST", "/api/v1/incidents/calls/{call_id}/transcript"): lambda ctx: {"transcript": TRANSCRIPT},
+    ("PUT", "/api/v1/incidents/reports/{report_id}"): lambda ctx: {"text": "越权修改"},
     ("POST", "/api/v1/incidents/reports/{report_id}/submit"): lambda ctx: {},
     ("POST", "/api/v1/incidents/reports/{report_id}/receive"): lambda ctx: {"received_by": "越权签收"},
     ("PUT", "/api/v1/incidents/{incident_id}/counts"): lambda ctx: {"dead": 1},

@@ -1,6 +1,7 @@
 """Recorded calls and the speech adapter through the HTTP API (SQLite and PostgreSQL): a fake engine
 registered here proves the wiring (audio → transcript → extracted form); without an engine the recording
-is kept, the answer says why in Chinese and text intake goes on; bad audio is refused with a Chinese 422."""
+is kept, the answer says why in Chinese and text intake goes on; bad audio is refused with a Chinese 422.
+Report drafts: saved before submitting."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import wave
 import pytest
 from sqlalchemy import func, select
 
-from tests.integration.samples_incidents import wav_bytes
+from tests.integration.samples_incidents import make_incident, wav_bytes
 from yingji.core.audit import AuditRecord
 from yingji.incidents import speech
 from yingji.incidents.models import Call
@@ -178,3 +179,36 @@ def test_read_only_users_cannot_upload_recordings(client_for):
     r = _upload(client_for("leader", "350100"), wav_bytes())
     assert r.status_code == 403
 
+
+# --- report drafts ---------------------------------------------------------------------------------
+
+def test_a_report_draft_is_saved_before_it_is_submitted(client_for, database):
+    duty = client_for("county_officer", "350102")
+    iid = make_incident(database)
+    rep = duty.post(f"/api/v1/incidents/{iid}/reports", json={"kind": "first"}).json()
+    edited = rep["text"] + "\n现场已疏散周边群众 30 人。"
+    r = duty.put(f"/api/v1/incidents/reports/{rep['id']}", json={"text": edited})
+    assert r.status_code == 200, r.text
+    assert r.json()["text"] == edited and r.json()["submitted_at"] is None
+    detail = duty.get(f"/api/v1/incidents/{iid}").json()
+    assert next(x for x in detail["reports"] if x["id"] == rep["id"])["text"] == edited
+    assert any(e["text"].startswith("修改首报草稿") for e in detail["timeline"])
+    with database.session() as s:
+        a = s.scalars(select(AuditRecord).where(AuditRecord.action == "incident_report.draft_saved",
+                                                AuditRecord.entity_id == str(rep["id"]))).one()
+        assert a.before["text"] == rep["text"] and a.after["text"] == edited
+
+    r = duty.put(f"/api/v1/incidents/reports/{rep['id']}", json={"text": edited})
+    assert r.status_code == 409 and "没有修改" in _msg(r)
+    r = duty.put(f"/api/v1/incidents/reports/{rep['id']}", json={"text": ""})
+    assert r.status_code == 422 and _msg(r)
+    assert client_for("county_officer", "350121").put(
+        f"/api/v1/incidents/reports/{rep['id']}", json={"text": "越权"}).status_code == 404
+    assert client_for("leader", "350100").put(
+        f"/api/v1/incidents/reports/{rep['id']}", json={"text": "只读"}).status_code == 403
+
+    # submitting without text sends the saved draft; a submitted report is no longer edited
+    r = duty.post(f"/api/v1/incidents/reports/{rep['id']}/submit", json={})
+    assert r.status_code == 200 and r.json()["text"] == edited
+    r = duty.put(f"/api/v1/incidents/reports/{rep['id']}", json={"text": edited + "再改"})
+    assert r.status_code == 403 and "已报送" in _msg(r)

@@ -1,5 +1,5 @@
 """Every write of the incidents domain: take a call (typed, or recorded with speech recognition), create or merge, counts and regrading, status,
-reports (generate, submit, receive).
+reports (generate, save a draft, submit, receive).
 
 Each public function is one action: permission checked (``permissions``), one transaction
 (``atomic``), an audit record per changed entity, an event after commit, a timeline entry.
@@ -35,6 +35,7 @@ from yingji.incidents.schemas import (
     IncidentIn,
     MergeIn,
     ReceiveIn,
+    ReportDraftIn,
     ReportIn,
     ReportSubmitIn,
     StatusIn,
@@ -431,3 +432,21 @@ def receive_report(db: Session, actor: Principal, report_id: int, data: ReceiveI
                     summary=f"事件 {i.code} {KIND_LABELS[r.kind]}已签收", payload=records.payload(i, report_id=r.id))
     return r
 
+
+def save_report_draft(db: Session, actor: Principal, report_id: int, data: ReportDraftIn) -> Report:
+    """Save the edited text of a report not yet submitted (草稿); submitting it later keeps this text."""
+    with atomic(db):
+        r = get_scoped(db, actor, Report, report_id, what="报告")
+        _refuse(permissions.submit_refusal(actor, r), "text")
+        i = db.get(Incident, r.incident_id)
+        before = r.text
+        if data.text == before:
+            raise Conflict("报告正文没有修改", field="text")
+        r.text = data.text
+        records.timeline(db, i, "report_edited", f"修改{KIND_LABELS[r.kind]}草稿（报{level_label(r.level)}）",
+                         actor.username, report_id=r.id)
+        audit.record(db, actor, "incident_report.draft_saved", "incident_report", r.id,
+                     division_code=r.division_code, before={"text": before}, after={"text": r.text})
+        events.emit(db, "incident_report.draft_saved", division_code=r.division_code, actor=actor.username,
+                    summary=f"事件 {i.code} {KIND_LABELS[r.kind]}草稿已保存", payload=records.payload(i, report_id=r.id))
+    return r

@@ -14,6 +14,7 @@ COMMON = {
     "incident_call.audio_stored": "录音接警（待补录来电内容）",
     "incident_call.taken": "接警登记",
     "incident_call.transcript_entered": "补录来电内容并识别",
+    "incident_report.draft_saved": "保存报告草稿",
     "incident_report.generated": "生成报告",
     "incident_report.received": "接收报告",
     "incident_report.submitted": "报送报告",

@@ -89,6 +89,10 @@ class ReportSubmitIn(Strict):
     text: LongText | None = Field(None, description="报送前修改的正文")
 
 
+class ReportDraftIn(Strict):
+    text: LongText = Field(min_length=1, description="报告正文（草稿）")
+
+
 class ReceiveIn(Strict):
     received_by: ShortText = Field(min_length=1, description="接收人（单位与姓名）")
 

@@ -31,6 +31,7 @@ from yingji.incidents.schemas import (
     IncidentQuery,
     MergeIn,
     ReceiveIn,
+    ReportDraftIn,
     ReportIn,
     ReportOut,
     ReportSubmitIn,
@@ -130,6 +131,11 @@ def report_board(principal: Reader, db: Db) -> Any:
 @router.get("/reports/timeliness", response_model=TimelinessOut, summary="按区县、月份统计报送及时率（目标 100%）")
 def timeliness(principal: Reader, db: Db, query: Annotated[StatsQuery, Query()]) -> Any:
     return service.timeliness_stats(db, principal, query.year, query.month)
+
+
+@router.put("/reports/{report_id}", response_model=ReportOut, summary="保存报告草稿（报送前修改正文）")
+def save_report_draft(report_id: ReportId, body: ReportDraftIn, principal: Writer, db: Db) -> Any:
+    return actions.save_report_draft(db, principal, report_id, body)
 
 
 @router.post("/reports/{report_id}/submit", response_model=ReportOut, summary="报送（可先修改正文）")
