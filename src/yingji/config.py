@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     upload_max_pixels: int = Field(default=60_000_000, ge=1,
                                    description="largest image (width x height) accepted, against decompression bombs")
     upload_pdf_max_pages: int = Field(default=500, ge=1, description="most pages a PDF upload may have")
+    speech_engine: str = Field(default="none", max_length=32, description="speech recognition of recorded "
+                               "calls: none (text only) or vosk (pip install 'yingji[speech]'); never downloads")
+    speech_model_path: Path | None = Field(default=None, description="local directory of the speech model "
+                                           "(e.g. an unpacked vosk-model-small-cn-0.22)")
+    speech_max_audio_bytes: int = Field(default=30 * 1024 * 1024, ge=1024,
+                                        description="largest call recording (WAV) accepted, bytes")
+    speech_max_seconds: float = Field(default=3600.0, gt=0, description="longest call recording accepted, seconds")
     docs: Literal["on", "login", "off"] = Field(default="on", description="/docs and /openapi.json: open, "
                                                  "for signed-in users only, or not served")
     metrics: Literal["on", "token", "off"] = Field(default="on", description="/metrics: open, restricted to "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.integration.samples_incidents import TOWNSHIP_A, TRANSCRIPT, fake_extractor, no_places
+from tests.integration.samples_incidents import TOWNSHIP_A, TRANSCRIPT, fake_extractor, no_places, wav_bytes
 from yingji.core.auth import system_principal
 
 SYSTEM = system_principal()
@@ -15,14 +15,17 @@ _n = itertools.count(1)
 def SAMPLES(tmp_path: Any) -> dict[str, Any]:
     from yingji.incidents import actions
     from yingji.incidents.schemas import (
+        AudioCallIn,
         CallIn,
         CountsIn,
         IncidentIn,
         MergeIn,
         ReceiveIn,
+        ReportDraftIn,
         ReportIn,
         ReportSubmitIn,
         StatusIn,
+        TranscriptIn,
     )
 
     def incident(s: Any) -> int:
@@ -63,7 +66,23 @@ def SAMPLES(tmp_path: Any) -> dict[str, Any]:
         rid = report(s, submitted=True)
         return lambda: actions.receive_report(s, SYSTEM, rid, ReceiveIn(received_by="市应急局值班室"))
 
+    def audio_call(s: Any, ctx: dict[str, Any]) -> Any:
+        return lambda: actions.take_audio_call(s, SYSTEM, AudioCallIn(caller_number="110"), wav_bytes(),
+                                               data_dir=tmp_path, extractor=fake_extractor, locator=no_places)
+
+    def transcript(s: Any, ctx: dict[str, Any]) -> Any:
+        cid = actions.take_audio_call(s, SYSTEM, AudioCallIn(), wav_bytes(), data_dir=tmp_path)["call"].id
+        return lambda: actions.enter_transcript(s, SYSTEM, cid, TranscriptIn(transcript=TRANSCRIPT),
+                                                extractor=fake_extractor, locator=no_places)
+
+    def draft(s: Any, ctx: dict[str, Any]) -> Any:
+        rid = report(s)
+        return lambda: actions.save_report_draft(s, SYSTEM, rid, ReportDraftIn(text=f"【首报】修改稿{next(_n)}"))
+
     return {
+        "yingji.incidents.actions.take_audio_call": audio_call,
+        "yingji.incidents.actions.enter_transcript": transcript,
+        "yingji.incidents.actions.save_report_draft": draft,
         "yingji.incidents.actions.take_call": lambda s, ctx: lambda: actions.take_call(
             s, SYSTEM, CallIn(transcript=TRANSCRIPT), extractor=fake_extractor, locator=no_places),
         "yingji.incidents.actions.create_incident": lambda s, ctx: lambda: incident(s),

@@ -11,6 +11,28 @@ TOWNSHIP_A = "350102001"
 TRANSCRIPT = "鼓楼区东街口附近一栋居民楼着火了，三楼有两个人被困，快来"
 
 
+def wav_bytes(seconds: float = 0.5, rate: int = 16000, channels: int = 1, width: int = 2) -> bytes:
+    """A small PCM WAV recording (a 440 Hz tone), written with the standard library."""
+    import io
+    import math
+    import wave
+
+    frames = int(seconds * rate)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        peak = 127 if width == 1 else 8000
+        samples = (int(peak * math.sin(2 * math.pi * 440 * n / rate)) for n in range(frames))
+        if width == 1:
+            data = bytes((x + 128) for x in samples for _ in range(channels))
+        else:
+            data = b"".join(x.to_bytes(2, "little", signed=True) * channels for x in samples)
+        w.writeframes(data)
+    return buf.getvalue()
+
+
 class FakeExtraction:
     """A stand-in for ``incidents.extract.extract`` (the fixtures need no segmenter)."""
 
@@ -80,6 +102,10 @@ WRITE_BODIES = {
     ("POST", "/api/v1/incidents"): lambda ctx: {"type": "建筑火灾", "division_code": TOWNSHIP_A, "place_text": "越权"},
     ("POST", "/api/v1/incidents/calls"): lambda ctx: {"transcript": TRANSCRIPT},
     ("POST", "/api/v1/incidents/calls/{call_id}/merge"): lambda ctx: {"incident_id": ctx.get("incident_id", 1)},
+    ("POST", "/api/v1/incidents/calls/audio"): lambda ctx: {
+        "__files__": {"file": ("call.wav", wav_bytes(), "audio/wav")}, "__data__": {"transcript": TRANSCRIPT}},
+    ("POST", "/api/v1/incidents/calls/{call_id}/transcript"): lambda ctx: {"transcript": TRANSCRIPT},
+    ("PUT", "/api/v1/incidents/reports/{report_id}"): lambda ctx: {"text": "越权修改"},
     ("POST", "/api/v1/incidents/reports/{report_id}/submit"): lambda ctx: {},
     ("POST", "/api/v1/incidents/reports/{report_id}/receive"): lambda ctx: {"received_by": "越权签收"},
     ("PUT", "/api/v1/incidents/{incident_id}/counts"): lambda ctx: {"dead": 1},

@@ -1,5 +1,5 @@
-"""Every write of the incidents domain: take a call, create or merge, counts and regrading, status,
-reports (generate, submit, receive).
+"""Every write of the incidents domain: take a call (typed, or recorded with speech recognition), create or merge, counts and regrading, status,
+reports (generate, save a draft, submit, receive).
 
 Each public function is one action: permission checked (``permissions``), one transaction
 (``atomic``), an audit record per changed entity, an event after commit, a timeline entry.
@@ -7,34 +7,43 @@ Each public function is one action: permission checked (``permissions``), one tr
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core import audit, events
+from yingji.core import audit, events, uploads
 from yingji.core.auth import Principal
 from yingji.core.db import atomic, utcnow
 from yingji.core.divisions import Division
 from yingji.core.errors import Conflict, Forbidden, ValidationFailed
 from yingji.core.geo import haversine_m
 from yingji.core.scope import ensure_in_scope, get_scoped, in_scope
-from yingji.incidents import permissions, records, service
+from yingji.incidents import permissions, records, service, speech
 from yingji.incidents.grading import Counts, grade
 from yingji.incidents.models import STATUS_LABELS, Call, Incident, MergeProposal, Report
 from yingji.incidents.reporting import KIND_LABELS, level_label
 from yingji.incidents.schemas import (
+    AudioCallIn,
     CallIn,
     CountsIn,
     IncidentIn,
     MergeIn,
     ReceiveIn,
+    ReportDraftIn,
     ReportIn,
     ReportSubmitIn,
     StatusIn,
+    TranscriptIn,
 )
+from yingji.incidents.speech import SpeechEngine
+
+log = logging.getLogger(__name__)
 
 MERGE_MINUTES = 60  # calls about the same incident: same type, within an hour …
 MERGE_METERS = 1000  # … and a kilometre (or the same township when a point is missing)
@@ -90,20 +99,9 @@ def _candidates(db: Session, actor: Principal, type_: str | None, lon: float | N
     return out
 
 
-def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = None,
-              locator: Any = None) -> dict[str, Any]:
-    """Record a call; extract the form from the transcript, locate the place, grade, find merge candidates.
-
-    Nothing is created but the call: the proposed form goes back to the call-taker, who edits it and
-    creates an incident (:func:`create_incident`) or merges the call (:func:`merge_call`).
-    ``extractor``/``locator``: replacements for tests (default: ``incidents.extract`` and
-    ``places.service.locate``).
-    """
-    _refuse(permissions.write_refusal(actor))
-    started = time.perf_counter()
-    received_at = data.received_at or utcnow()
-    near = (data.caller_lon, data.caller_lat) if data.caller_lon is not None and data.caller_lat is not None else None
-    # reading and extracting happen before the write lock is taken (they are the slow part)
+def _propose(db: Session, actor: Principal, transcript: str, near: tuple[float, float] | None, extractor: Any,
+             locator: Any) -> dict[str, Any]:
+    """Extract the form from a transcript, locate the place, grade (reads only: runs before the write lock)."""
     if locator is None:
         from yingji.places.service import gazetteer_names, locate
 
@@ -111,10 +109,10 @@ def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = N
         locator = lambda text, near: locate(db, text, near=near, limit=5, principal=actor)
     else:
         names = {}
-    ex = (extractor or (lambda t: _extract(t, names)))(data.transcript)
+    ex = (extractor or (lambda t: _extract(t, names)))(transcript)
     fields = ex.to_dict()
     place_text = ex.value("place_text") or ""
-    places = locator(place_text or data.transcript, near) if (place_text or near) else []
+    places = locator(place_text or transcript, near) if (place_text or near) else []
     best = places[0] if places else None
     division_code = _division_for(db, actor, ex.value("county"), best)
     counts = {k: ex.value(k) or 0 for k in ("trapped", "injured", "dead")}
@@ -131,24 +129,152 @@ def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = N
         "division_code": {"value": division_code, "confidence": best.confidence if best else 0.5,
                           "evidence": (best.name if best else (ex.value("county") or "接警员辖区"))},
     }
+    return {"type": ex.value("type"), "place_text": place_text, "fields": fields, "form": form, "places": places,
+            "grade": result, "division_code": division_code, "lon": lon, "lat": lat}
+
+
+def _propose_merges(db: Session, actor: Principal, call: Call, p: dict[str, Any]) -> list[dict[str, Any]]:
+    candidates = _candidates(db, actor, p["type"], p["lon"], p["lat"], p["division_code"], call.received_at)
+    for c in candidates:
+        db.add(MergeProposal(call_id=call.id, incident_id=c["incident_id"], division_code=p["division_code"],
+                             distance_m=c["distance_m"], minutes_apart=c["minutes_apart"], state="proposed",
+                             at=utcnow()))
+    return candidates
+
+
+def _answer(call: Call, p: dict[str, Any] | None, candidates: list[dict[str, Any]], started: float,
+            **extra: Any) -> dict[str, Any]:
+    return {"call": call, "form": p["form"] if p else None,
+            "places": [x.to_dict() for x in p["places"]] if p else [],
+            "grade": p["grade"].to_dict() if p else None, "merge_candidates": candidates,
+            "seconds": round(time.perf_counter() - started, 4), **extra}
+
+
+def take_call(db: Session, actor: Principal, data: CallIn, *, extractor: Any = None,
+              locator: Any = None) -> dict[str, Any]:
+    """Record a call; extract the form from the transcript, locate the place, grade, find merge candidates.
+
+    Nothing is created but the call: the proposed form goes back to the call-taker, who edits it and
+    creates an incident (:func:`create_incident`) or merges the call (:func:`merge_call`).
+    ``extractor``/``locator``: replacements for tests (default: ``incidents.extract`` and
+    ``places.service.locate``).
+    """
+    _refuse(permissions.write_refusal(actor))
+    started = time.perf_counter()
+    received_at = data.received_at or utcnow()
+    near = (data.caller_lon, data.caller_lat) if data.caller_lon is not None and data.caller_lat is not None else None
+    # reading and extracting happen before the write lock is taken (they are the slow part)
+    p = _propose(db, actor, data.transcript, near, extractor, locator)
     with atomic(db):
         call = Call(caller_number=data.caller_number, received_at=received_at, transcript=data.transcript,
-                    audio_path=data.audio_path, extraction={"fields": fields, "form": form},
-                    division_code=division_code, incident_id=None, merged=False, taken_by=actor.username)
+                    audio_path=data.audio_path, extraction={"fields": p["fields"], "form": p["form"]},
+                    division_code=p["division_code"], incident_id=None, merged=False, taken_by=actor.username)
         db.add(call)
         db.flush()
-        candidates = _candidates(db, actor, ex.value("type"), lon, lat, division_code, received_at)
-        for c in candidates:
-            db.add(MergeProposal(call_id=call.id, incident_id=c["incident_id"], division_code=division_code,
-                                 distance_m=c["distance_m"], minutes_apart=c["minutes_apart"], state="proposed",
-                                 at=utcnow()))
-        audit.record(db, actor, "incident_call.taken", "incident_call", call.id, division_code=division_code,
-                     after={"caller_number": call.caller_number, "type": ex.value("type")})
-        events.emit(db, "incident_call.taken", division_code=division_code, actor=actor.username,
-                    summary=f"接警：{ex.value('type') or '类型待定'}，{place_text or '地点待核实'}",
-                    payload={"call_id": call.id, "type": ex.value("type"), "merge_candidates": len(candidates)})
-    return {"call": call, "form": form, "places": [p.to_dict() for p in places], "grade": result.to_dict(),
-            "merge_candidates": candidates, "seconds": round(time.perf_counter() - started, 4)}
+        candidates = _propose_merges(db, actor, call, p)
+        _audit_taken(db, actor, call, p, candidates)
+    return _answer(call, p, candidates, started)
+
+
+def _audit_taken(db: Session, actor: Principal, call: Call, p: dict[str, Any], candidates: list[dict[str, Any]],
+                 action: str = "incident_call.taken", **after: Any) -> None:
+    audit.record(db, actor, action, "incident_call", call.id, division_code=call.division_code,
+                 after={"caller_number": call.caller_number, "type": p["type"], **after})
+    events.emit(db, action, division_code=call.division_code, actor=actor.username,
+                summary=f"接警：{p['type'] or '类型待定'}，{p['place_text'] or '地点待核实'}",
+                payload={"call_id": call.id, "type": p["type"], "merge_candidates": len(candidates)})
+
+
+def _transcribe(engine: SpeechEngine | None, unavailable: str, audio: bytes, info: speech.AudioInfo,
+                typed: str) -> dict[str, Any]:
+    """The transcription block of an audio call: typed text wins; else the engine's; else why there is none."""
+    out: dict[str, Any] = {"status": "typed", "engine": None, "confidence": None, "seconds": None,
+                           "audio_seconds": round(info.seconds, 1), "message": "", "text": typed}
+    if typed:
+        out["message"] = "已使用接警员输入的来电内容，录音已保存"
+        return out
+    if engine is None:
+        return out | {"status": "not_configured", "text": "",
+                      "message": f"{unavailable}。录音已保存，请在“来电内容”中输入文字后点击“识别并填表”"}
+    try:
+        t = engine.transcribe(audio, info.content_type)
+    except Exception:  # an engine may fail in many ways; the recording is kept and text intake goes on
+        log.exception("speech engine %s failed", getattr(engine, "name", "?"))
+        return out | {"status": "failed", "engine": getattr(engine, "name", None), "text": "",
+                      "message": "语音识别失败。录音已保存，请在“来电内容”中输入文字后点击“识别并填表”"}
+    text = t.text.strip()[:20000]
+    if not text:
+        return out | {"status": "empty", "engine": t.engine, "seconds": t.seconds, "text": "",
+                      "message": "语音识别没有识别出文字。录音已保存，请在“来电内容”中输入文字后点击“识别并填表”"}
+    return out | {"status": "transcribed", "engine": t.engine, "confidence": t.confidence, "seconds": t.seconds,
+                  "text": text, "message": f"已自动转写（{speech.ENGINE_LABELS.get(t.engine, t.engine)}，"
+                                           f"置信度 {round(t.confidence * 100)}%），请核对来电内容"}
+
+
+def take_audio_call(db: Session, actor: Principal, data: AudioCallIn, audio: bytes, *, data_dir: Path,
+                    engine: SpeechEngine | None = None, unavailable: str = speech.NOT_CONFIGURED,
+                    limits: speech.AudioLimits | None = None, extractor: Any = None,
+                    locator: Any = None) -> dict[str, Any]:
+    """Record a call with its recording (WAV, checked by content; stored under ``uploads/incidents/calls``).
+
+    The transcript is what the call-taker typed, else what the speech ``engine`` heard; with a transcript
+    the form is extracted as for :func:`take_call`. Without one (no engine configured, or it heard
+    nothing) the call and its recording are kept all the same, and the answer says why in Chinese: the
+    call-taker types the text and :func:`enter_transcript` completes the call.
+    """
+    _refuse(permissions.write_refusal(actor))
+    started = time.perf_counter()
+    info = speech.check_wav(audio, limits)
+    near = (data.caller_lon, data.caller_lat) if data.caller_lon is not None and data.caller_lat is not None else None
+    tr = _transcribe(engine, unavailable, audio, info, (data.transcript or "").strip())
+    p = _propose(db, actor, tr["text"], near, extractor, locator) if tr["text"] else None
+    with atomic(db):
+        extraction: dict[str, Any] = {"transcription": {k: v for k, v in tr.items() if k != "text"}}
+        if p is not None:
+            extraction |= {"fields": p["fields"], "form": p["form"]}
+        call = Call(caller_number=data.caller_number, received_at=utcnow(), transcript=tr["text"], audio_path=None,
+                    extraction=extraction, division_code=p["division_code"] if p else actor.scope_code,
+                    incident_id=None, merged=False, taken_by=actor.username)
+        db.add(call)
+        db.flush()
+        stored = uploads.store(db, data_dir / "uploads" / "incidents" / "calls" / str(call.id),
+                               uuid.uuid4().hex + info.extension, audio)
+        call.audio_path = str(stored.relative_to(data_dir))
+        audio_meta = {"audio_bytes": info.size, "audio_seconds": round(info.seconds, 1),
+                      "transcription": tr["status"], "engine": tr["engine"]}
+        if p is not None:
+            candidates = _propose_merges(db, actor, call, p)
+            _audit_taken(db, actor, call, p, candidates, **audio_meta)
+        else:
+            candidates = []
+            audit.record(db, actor, "incident_call.audio_stored", "incident_call", call.id,
+                         division_code=call.division_code,
+                         after={"caller_number": call.caller_number, **audio_meta})
+            events.emit(db, "incident_call.audio_stored", division_code=call.division_code, actor=actor.username,
+                        summary="接警录音已保存，待补录来电内容", payload={"call_id": call.id})
+    return _answer(call, p, candidates, started, transcription=tr)
+
+
+def enter_transcript(db: Session, actor: Principal, call_id: int, data: TranscriptIn, *, extractor: Any = None,
+                     locator: Any = None) -> dict[str, Any]:
+    """The text of a recorded call that has none yet (typed by the call-taker): extract the form as for
+    :func:`take_call`."""
+    _refuse(permissions.write_refusal(actor))
+    started = time.perf_counter()
+    call = get_scoped(db, actor, Call, call_id, what="来电记录")
+    if call.transcript:
+        raise Conflict("该来电已有来电内容", field="transcript")
+    p = _propose(db, actor, data.transcript, None, extractor, locator)
+    with atomic(db):
+        call = get_scoped(db, actor, Call, call_id, what="来电记录")
+        if call.transcript or call.incident_id is not None:
+            raise Conflict("该来电已有来电内容", field="transcript")
+        call.transcript = data.transcript
+        call.division_code = p["division_code"]
+        call.extraction = dict(call.extraction or {}) | {"fields": p["fields"], "form": p["form"]}
+        candidates = _propose_merges(db, actor, call, p)
+        _audit_taken(db, actor, call, p, candidates, action="incident_call.transcript_entered")
+    return _answer(call, p, candidates, started)
 
 
 def create_incident(db: Session, actor: Principal, data: IncidentIn) -> Incident:
@@ -304,4 +430,23 @@ def receive_report(db: Session, actor: Principal, report_id: int, data: ReceiveI
                      after={"received_by": r.received_by})
         events.emit(db, "incident_report.received", division_code=r.division_code, actor=actor.username,
                     summary=f"事件 {i.code} {KIND_LABELS[r.kind]}已签收", payload=records.payload(i, report_id=r.id))
+    return r
+
+
+def save_report_draft(db: Session, actor: Principal, report_id: int, data: ReportDraftIn) -> Report:
+    """Save the edited text of a report not yet submitted (草稿); submitting it later keeps this text."""
+    with atomic(db):
+        r = get_scoped(db, actor, Report, report_id, what="报告")
+        _refuse(permissions.submit_refusal(actor, r), "text")
+        i = db.get(Incident, r.incident_id)
+        before = r.text
+        if data.text == before:
+            raise Conflict("报告正文没有修改", field="text")
+        r.text = data.text
+        records.timeline(db, i, "report_edited", f"修改{KIND_LABELS[r.kind]}草稿（报{level_label(r.level)}）",
+                         actor.username, report_id=r.id)
+        audit.record(db, actor, "incident_report.draft_saved", "incident_report", r.id,
+                     division_code=r.division_code, before={"text": before}, after={"text": r.text})
+        events.emit(db, "incident_report.draft_saved", division_code=r.division_code, actor=actor.username,
+                    summary=f"事件 {i.code} {KIND_LABELS[r.kind]}草稿已保存", payload=records.payload(i, report_id=r.id))
     return r

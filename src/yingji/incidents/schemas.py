@@ -28,6 +28,19 @@ class CallIn(Strict):
     caller_lat: float | None = Field(None, ge=-90, le=90, description="网络提供的来电位置（纬度）")
 
 
+class AudioCallIn(Strict):
+    """A recorded call (the form fields sent with the WAV file): the transcript is optional."""
+
+    transcript: LongText = Field("", description="来电内容（可不填：由语音识别转写）")
+    caller_number: str = Field("", max_length=32, pattern=r"^[0-9+\-() ]*$", description="来电号码")
+    caller_lon: float | None = Field(None, ge=-180, le=180, description="网络提供的来电位置（经度）")
+    caller_lat: float | None = Field(None, ge=-90, le=90, description="网络提供的来电位置（纬度）")
+
+
+class TranscriptIn(Strict):
+    transcript: LongText = Field(min_length=1, description="来电内容（据录音补录）")
+
+
 class CountsIn(Strict):
     dead: int = Field(0, ge=0, le=MAX_COUNT, description="死亡")
     missing: int = Field(0, ge=0, le=MAX_COUNT, description="失踪")
@@ -74,6 +87,10 @@ class ReportIn(Strict):
 
 class ReportSubmitIn(Strict):
     text: LongText | None = Field(None, description="报送前修改的正文")
+
+
+class ReportDraftIn(Strict):
+    text: LongText = Field(min_length=1, description="报告正文（草稿）")
 
 
 class ReceiveIn(Strict):
@@ -220,6 +237,28 @@ class TakenCallOut(BaseModel):
     grade: dict[str, Any]
     merge_candidates: list[dict[str, Any]]
     seconds: float
+
+
+class TranscriptionOut(BaseModel):
+    status: Literal["transcribed", "typed", "not_configured", "failed", "empty"]
+    engine: str | None
+    confidence: float | None
+    seconds: float | None
+    audio_seconds: float
+    message: str
+
+
+class AudioCallOut(BaseModel):
+    """A recorded call: the form as for a typed call when there is a transcript, else ``form`` is null and
+    ``transcription.message`` says why (in Chinese)."""
+
+    call: CallOut
+    form: dict[str, Any] | None
+    places: list[dict[str, Any]]
+    grade: dict[str, Any] | None
+    merge_candidates: list[dict[str, Any]]
+    seconds: float
+    transcription: TranscriptionOut
 
 
 class BoardRowOut(BaseModel):

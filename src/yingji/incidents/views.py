@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from yingji.core.api import ERROR_RESPONSES, Page
 from yingji.core.auth import Principal, get_db, requires
-from yingji.incidents import actions, service
+from yingji.core.errors import NotFound
+from yingji.core.scope import get_scoped
+from yingji.incidents import actions, service, speech
 from yingji.incidents.grading import grading_rules
+from yingji.incidents.models import Call
 from yingji.incidents.schemas import (
+    AudioCallIn,
+    AudioCallOut,
     BoardRowOut,
     CallIn,
     CallOut,
@@ -23,6 +31,7 @@ from yingji.incidents.schemas import (
     IncidentQuery,
     MergeIn,
     ReceiveIn,
+    ReportDraftIn,
     ReportIn,
     ReportOut,
     ReportSubmitIn,
@@ -30,6 +39,7 @@ from yingji.incidents.schemas import (
     StatusIn,
     TakenCallOut,
     TimelinessOut,
+    TranscriptIn,
 )
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["接警与信息报送"], responses=ERROR_RESPONSES)
@@ -63,6 +73,46 @@ def take_call(body: CallIn, principal: Writer, db: Db) -> Any:
     return actions.take_call(db, principal, body)
 
 
+@router.post("/calls/audio", response_model=AudioCallOut, status_code=201,
+             summary="录音接警：上传来电录音（WAV），配置了语音识别引擎时自动转写并抽取表单；未配置时录音照样保存")
+def take_audio_call(request: Request, principal: Writer, db: Db,
+                    file: Annotated[UploadFile, File(description="来电录音（WAV，PCM 8/16 位）")],
+                    transcript: Annotated[str, Form(description="来电内容（可不填）")] = "",
+                    caller_number: Annotated[str, Form(description="来电号码")] = "",
+                    caller_lon: Annotated[float | None, Form(description="来电位置（经度）")] = None,
+                    caller_lat: Annotated[float | None, Form(description="来电位置（纬度）")] = None) -> Any:
+    settings = request.app.state.settings
+    try:
+        data = AudioCallIn(transcript=transcript, caller_number=caller_number, caller_lon=caller_lon,
+                           caller_lat=caller_lat)
+    except ValidationError as exc:
+        raise RequestValidationError([e | {"loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+    limits = speech.AudioLimits(max_bytes=settings.speech_max_audio_bytes, max_seconds=settings.speech_max_seconds)
+    audio = file.file.read(limits.max_bytes + 1)
+    engine, unavailable = (None, "") if data.transcript.strip() else speech.resolve(
+        settings.speech_engine, settings.speech_model_path)
+    return actions.take_audio_call(db, principal, data, audio, data_dir=settings.resolved_data_dir, engine=engine,
+                                   unavailable=unavailable, limits=limits)
+
+
+@router.post("/calls/{call_id}/transcript", response_model=TakenCallOut,
+             summary="补录来电内容（录音未能自动转写时），抽取表单")
+def enter_transcript(call_id: CallId, body: TranscriptIn, principal: Writer, db: Db) -> Any:
+    return actions.enter_transcript(db, principal, call_id, body)
+
+
+@router.get("/calls/{call_id}/audio", summary="来电录音（WAV）", response_class=FileResponse,
+            responses={200: {"content": {"audio/wav": {}}}})
+def call_audio(call_id: CallId, request: Request, principal: Reader, db: Db) -> Any:
+    call = get_scoped(db, principal, Call, call_id, what="来电记录")
+    data_dir = request.app.state.settings.resolved_data_dir
+    path = (data_dir / call.audio_path).resolve() if call.audio_path else None
+    if path is None or not path.is_relative_to(data_dir / "uploads") or not path.is_file():
+        raise NotFound("该来电没有录音")
+    return FileResponse(path, media_type="audio/wav", filename=f"来电录音-{call.id}.wav",
+                        headers={"X-Content-Type-Options": "nosniff"}, content_disposition_type="attachment")
+
+
 @router.get("/calls", response_model=Page[CallOut], summary="来电记录")
 def list_calls(principal: Reader, db: Db, query: Annotated[CallQuery, Query()]) -> Any:
     return service.CALLS.page(db, principal, query)
@@ -81,6 +131,11 @@ def report_board(principal: Reader, db: Db) -> Any:
 @router.get("/reports/timeliness", response_model=TimelinessOut, summary="按区县、月份统计报送及时率（目标 100%）")
 def timeliness(principal: Reader, db: Db, query: Annotated[StatsQuery, Query()]) -> Any:
     return service.timeliness_stats(db, principal, query.year, query.month)
+
+
+@router.put("/reports/{report_id}", response_model=ReportOut, summary="保存报告草稿（报送前修改正文）")
+def save_report_draft(report_id: ReportId, body: ReportDraftIn, principal: Writer, db: Db) -> Any:
+    return actions.save_report_draft(db, principal, report_id, body)
 
 
 @router.post("/reports/{report_id}/submit", response_model=ReportOut, summary="报送（可先修改正文）")

@@ -1,5 +1,6 @@
 /**
- * 接警 (/command/calls): the transcript is sent to /api/v1/incidents/calls; the extracted form comes
+ * 接警 (/command/calls): the transcript is sent to /api/v1/incidents/calls (a recording to
+ * /calls/audio: transcribed when a speech engine is configured, else kept while the text is typed); the extracted form comes
  * back with a confidence and the words that gave each field; the place is shown on the map (drag the
  * marker to correct it); the grade is shown; the incident is created (or the call merged into an
  * incident proposed as the same one). The map node gets data-state="ready"; the created incident opens.
@@ -82,14 +83,59 @@ export function start() {
     } catch (err) { toast(err.message, 'error'); }
   }
 
+  // a recorded call whose text is still to be typed (no speech engine, or it heard nothing)
+  let pendingCallId = null;
+  const speechNote = byId('call-speech');
+
+  function note(text, level) {
+    speechNote.textContent = text;
+    speechNote.hidden = !text;
+    speechNote.classList.toggle('inc-overdue', level === 'warn');
+  }
+
+  function timing(started, taken) {
+    byId('call-timing').textContent = `识别用时 ${Math.round(performance.now() - started)} 毫秒（服务端 ${Math.round(taken.seconds * 1000)} 毫秒）`;
+  }
+
   callForm.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const transcript = callForm.elements.transcript.value;
+    if (!transcript.trim()) { toast('请输入来电内容', 'error'); return; }
     const started = performance.now();
     try {
-      const taken = await api('/incidents/calls', { method: 'POST', body: {
-        transcript: callForm.elements.transcript.value, caller_number: callForm.elements.caller_number.value } });
+      const taken = pendingCallId
+        ? await api(`/incidents/calls/${pendingCallId}/transcript`, { method: 'POST', body: { transcript } })
+        : await api('/incidents/calls', { method: 'POST', body: {
+          transcript, caller_number: callForm.elements.caller_number.value } });
+      if (pendingCallId) note('');
+      pendingCallId = null;
       fill(taken);
-      byId('call-timing').textContent = `识别用时 ${Math.round(performance.now() - started)} 毫秒（服务端 ${Math.round(taken.seconds * 1000)} 毫秒）`;
+      timing(started, taken);
+    } catch (err) { toast(err.message, 'error'); }
+  });
+
+  byId('call-audio-upload').addEventListener('click', async () => {
+    const file = callForm.elements.audio.files[0];
+    if (!file) { toast('请先选择来电录音（WAV 文件）', 'error'); return; }
+    const data = new FormData();
+    data.append('file', file);
+    data.append('caller_number', callForm.elements.caller_number.value);
+    data.append('transcript', callForm.elements.transcript.value);
+    const started = performance.now();
+    try {
+      const taken = await api('/incidents/calls/audio', { method: 'POST', form: data });
+      const t = taken.transcription;
+      if (taken.form) {
+        pendingCallId = null;
+        callForm.elements.transcript.value = taken.call.transcript;
+        note(t.message, t.status === 'transcribed' ? 'info' : null);
+        fill(taken);
+        timing(started, taken);
+      } else {
+        pendingCallId = taken.call.id;
+        note(t.message, 'warn');
+        callForm.elements.transcript.focus();
+      }
     } catch (err) { toast(err.message, 'error'); }
   });
 

@@ -1,7 +1,7 @@
 /**
  * 事件详情 (/command/incidents/{id}): facts, counts (核报 → regrade), grade history, the report
  * schedule with deadlines (拟写 a report for any open item), each report's text editable until
- * submitted (报送), then 签收 with who received it; the timeline. Reloads on this incident's events.
+ * submitted (保存草稿 keeps an edit; 报送), then 签收 with who received it; the timeline. Reloads on this incident's events.
  */
 import { byId, clear, el, append, replace } from '../../js/lib/dom.js';
 import { api } from '../../js/components/api.js';
@@ -31,6 +31,9 @@ export function start() {
     text.value = r.text;
     const buttons = [];
     if (!r.submitted_at && current.can_write) {
+      buttons.push(el('button', { type: 'button', class: 'btn', text: '保存草稿', dataset: { action: 'save-draft' },
+        onclick: () => act(`/incidents/reports/${r.id}`, 'PUT', { text: text.value },
+          async () => { toast('草稿已保存', 'success'); await reload(); }) }));
       buttons.push(el('button', { type: 'button', class: 'btn btn-primary', text: '报送',
         onclick: () => act(`/incidents/reports/${r.id}/submit`, 'POST', { text: text.value }, reload) }));
     }
