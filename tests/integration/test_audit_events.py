@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 
 import pytest
 from sqlalchemy import text
@@ -262,11 +263,13 @@ def test_event_stream_delivers_in_scope_events_only(live_url, client_for):
                          headers={"Authorization": officer.headers["Authorization"]}) as resp:
             assert resp.status_code == 200
             assert resp.headers["content-type"].startswith("text/event-stream")
+            deadline = time.monotonic() + 60  # heartbeats keep the stream alive: bound the wait ourselves
             for line in resp.iter_lines():
                 if line.startswith(": connected"):
                     _make_users(admin)  # one event outside the county, then one inside
                 if line.startswith("data: "):
                     results.append(json.loads(line[6:])["division_code"])
+                assert time.monotonic() < deadline, "no in-scope event reached the stream within 60 s"
     assert results == ["350102"]
 
 
