@@ -137,3 +137,32 @@ def test_monitoring_alarm_opens_one_incident(database):
         assert len(rows) == 1 and rows[0].source == "alarm"
         entries = list(s.scalars(select(TimelineEntry).where(TimelineEntry.incident_id == rows[0].id)))
         assert any("告警 4242" in e.text for e in entries)
+
+
+def test_the_reporting_board_costs_the_same_queries_for_more_incidents(database):  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from yingji.incidents import service
+
+    def queries(call) -> int:  # type: ignore[no-untyped-def]
+        n = [0]
+
+        def count(*_: object) -> None:
+            n[0] += 1
+
+        engine = database.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with database.session() as s:
+                call(s)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return n[0]
+
+    city = system_principal()
+    make_incident(database)
+    before = (queries(lambda s: service.board(s, city)), queries(lambda s: service.timeliness_stats(s, city, None, None)))
+    for _ in range(4):
+        make_incident(database)
+    after = (queries(lambda s: service.board(s, city)), queries(lambda s: service.timeliness_stats(s, city, None, None)))
+    assert after == before  # one query for all the incidents' reports, not one per incident

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,19 +57,34 @@ CALLS = ListSpec(model=Call, query=CallQuery, filters={"division": within_divisi
                  sorts={"received_at": Call.received_at, "id": Call.id}, default_sort=("-received_at",))
 
 
-def incident_schedule(db: Session, i: Incident, now: datetime | None = None) -> list[Due]:
-    reports = db.scalars(select(Report).where(Report.incident_id == i.id, Report.submitted_at.is_not(None)))
+def submitted_reports(db: Session, incident_ids: Iterable[int]) -> dict[int, list[Submitted]]:
+    """The submitted reports of many incidents in one query (boards and lists: no query per incident)."""
+    out: dict[int, list[Submitted]] = defaultdict(list)
+    ids = list(incident_ids)
+    for chunk in (ids[k:k + 5000] for k in range(0, len(ids), 5000)):
+        for iid, kind, level, at in db.execute(select(Report.incident_id, Report.kind, Report.level,
+                                                      Report.submitted_at)
+                                               .where(Report.incident_id.in_(chunk), Report.submitted_at.is_not(None))):
+            out[iid].append(Submitted(kind, level, at))
+    return out
+
+
+def incident_schedule(db: Session, i: Incident, now: datetime | None = None,
+                      submitted: list[Submitted] | None = None) -> list[Due]:
+    """The report chain of one incident; ``submitted`` when the caller loaded them for many at once."""
+    if submitted is None:
+        submitted = submitted_reports(db, [i.id]).get(i.id, [])
     return schedule(grade=i.grade, risk_flagged=bool(i.risk_flags), received_at=i.received_at,
-                    submitted=[Submitted(r.kind, r.level, r.submitted_at) for r in reports if r.submitted_at],
-                    closed_at=i.closed_at, now=now or utcnow())
+                    submitted=submitted, closed_at=i.closed_at, now=now or utcnow())
 
 
 def decorate(db: Session, rows: list[Incident], now: datetime | None = None) -> list[IncidentOut]:
     names = division_names(db, {r.division_code for r in rows})
     now = now or utcnow()
     out = []
+    done = submitted_reports(db, [i.id for i in rows])
     for i in rows:
-        items = incident_schedule(db, i, now)
+        items = incident_schedule(db, i, now, done.get(i.id, []))
         nd = next_due(items)
         o = IncidentOut.model_validate(i)
         o.division_name = names.get(i.division_code, "")
@@ -106,8 +122,9 @@ def board(db: Session, principal: Principal, now: datetime | None = None) -> lis
         (Incident.status != "closed") | Incident.id.not_in(final_in))))  # closed: until the 终报 is in
     names = division_names(db, {i.division_code for i in incidents})
     out = []
+    done = submitted_reports(db, [i.id for i in incidents])
     for i in incidents:
-        for d in incident_schedule(db, i, now):
+        for d in incident_schedule(db, i, now, done.get(i.id, [])):
             if d.submitted_at is None:
                 out.append({"incident_id": i.id, "code": i.code, "title": i.title, "division_code": i.division_code,
                             "division_name": names.get(i.division_code, ""), "grade": i.grade, "due": d.to_dict()})
@@ -136,8 +153,10 @@ def timeliness_stats(db: Session, principal: Principal, year: int | None, month:
     incidents = db.scalars(scoped(principal, Incident).where(Incident.received_at >= start,
                                                              Incident.received_at < end))
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    incidents = list(incidents)
+    done = submitted_reports(db, [i.id for i in incidents])
     for i in incidents:
-        ok, n = timeliness(incident_schedule(db, i, now), now)
+        ok, n = timeliness(incident_schedule(db, i, now, done.get(i.id, [])), now)
         per[i.division_code[:6]][0] += ok
         per[i.division_code[:6]][1] += n
     names = division_names(db, per)
