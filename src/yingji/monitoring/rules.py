@@ -63,9 +63,13 @@ class DeviceType:
     metrics: tuple[Metric, ...]
     rules: tuple[dict[str, Any], ...]
     hooked: bool = False
+    by_key: dict[str, Metric] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {m.key: m for m in self.metrics})
 
     def metric(self, key: str) -> Metric | None:
-        return next((m for m in self.metrics if m.key == key), None)
+        return self.by_key.get(key)
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,9 @@ def parse_ts(value: Any) -> datetime:
 
 
 def check_values(dtype: DeviceType, values: Mapping[str, float]) -> Rejected | None:
+    by_key = dtype.by_key
     for key, v in values.items():
-        m = dtype.metric(key)
+        m = by_key.get(key)
         if m is None:
             return Rejected("unknown_metric", f"设备类型“{dtype.label}”没有指标 {key}")
         if not (m.min <= v <= m.max):
