@@ -155,7 +155,7 @@ def parse_payload(data: Any, *, topic_code: str | None = None, now: datetime) ->
         raise Rejected("malformed", "缺少设备编码 device")
     if topic_code is not None and code != topic_code:
         raise Rejected("malformed", f"报文设备编码 {code} 与主题 {topic_code} 不一致")
-    items = data["readings"] if "readings" in data else [data]
+    items = data.get("readings", [data])
     if not isinstance(items, list) or not items or len(items) > 10_000:
         raise Rejected("malformed", "readings 须为非空数组")
     out = []
@@ -185,7 +185,7 @@ def parse_ts(value: Any) -> datetime:
         return datetime.fromtimestamp(value, UTC)
     if isinstance(value, str):
         try:
-            ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            ts = datetime.fromisoformat(value)  # Python ≥ 3.11 reads a trailing Z
         except ValueError:
             ts = None
         if ts is not None and ts.tzinfo is not None:
