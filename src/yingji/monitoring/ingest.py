@@ -261,10 +261,13 @@ class _Store:
             found = self._run(f"SELECT {cols} WHERE active = 1 AND code IN (SELECT value FROM json_each(?))",
                               (json.dumps(sorted(codes)),))
         out = {}
+        decoded: dict[str, Any] = {}  # most points share the same override text ("{}")
         for pid, code, dtype, override in found:
             if isinstance(override, str):
                 key = override
-                override = json.loads(override)
+                if key not in decoded:
+                    decoded[key] = json.loads(key)
+                override = decoded[key]
             else:
                 key = json.dumps(override, sort_keys=True) if override else "{}"
             out[code] = _Point(pid, code, dtype, override, key)
@@ -400,9 +403,13 @@ def _evaluate(db: Session, store: _Store, actor: Principal, result: BatchResult,
     rank = catalog.level_rank
     findings: list[tuple[int, Any, datetime]] = []
     windowed: list[tuple[tuple[int, str], _RulePlan]] = []
+    per_point: dict[int, dict[str, _RulePlan]] = {}
     for pm, readings in fresh.items():
-        point = points[pm[0]]
-        plan = _rule_plans(catalog, point.device_type, point.override_key, point.override).get(pm[1])
+        plans = per_point.get(pm[0])
+        if plans is None:
+            point = points[pm[0]]
+            plans = per_point[pm[0]] = _rule_plans(catalog, point.device_type, point.override_key, point.override)
+        plan = plans.get(pm[1])
         if plan is None:
             continue
         if plan.threshold:
