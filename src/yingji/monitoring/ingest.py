@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
     are loaded only for the few points with a finding), readings and latest values written with one
     multi-row statement per chunk through the driver (``unnest`` arrays on PostgreSQL, ``VALUES``
     lists on SQLite), threshold rules screened by their loosest level before being evaluated, and the
-    stored history read back only for metrics that have windowed rules. Nothing is cached across
+    stored history read back only for metrics that have windowed rules; every rule is evaluated at every
+    new reading, so the alarms do not depend on how messages were cut into batches. Nothing is cached across
     batches except pure functions of the (static) catalog, so registry changes apply to the next batch.
     """
     actor = actor or system_principal(name="monitoring-ingest")
@@ -395,8 +397,9 @@ def _evaluate(db: Session, store: _Store, actor: Principal, result: BatchResult,
 
     Threshold rules see every new reading (a peak inside the batch is not lost): a reading beyond none
     of the rule's levels (below its lowest ``gte`` and above its highest ``lte``) cannot match, so only
-    the others are evaluated. Windowed rules (accumulation, rate, stuck) see the metric's history: the
-    stored window, read back in one query per window length, or this batch's readings."""
+    the others are evaluated. Windowed rules (accumulation, rate, stuck) are evaluated at each new
+    reading's time on the metric's history up to it: the stored window (read back in one query per
+    window length, reaching back from the batch's earliest new reading) or this batch's readings."""
     fresh: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
     for key in new_keys:
         fresh[(key[0], key[1])].append((key[2], rows[key]))
@@ -434,17 +437,25 @@ def _evaluate(db: Session, store: _Store, actor: Principal, result: BatchResult,
             if plan.window_s > 0:
                 by_window[plan.window_s].append(pm)
         for seconds, keys in by_window.items():
-            since = max(ts for k in keys for ts, _ in batch_hist[k]) - timedelta(seconds=seconds)
+            since = min(ts for k in keys for ts, _ in fresh[k]) - timedelta(seconds=seconds)
             need = set(keys)
             for pid, metric, ts, value in store.history(sorted({k[0] for k in keys}), sorted({k[1] for k in keys}), since):
                 if (pid, metric) in need:
                     stored[(pid, metric)].append((ts, value))
         for pm, plan in windowed:
             hist = sorted(stored.get(pm) or batch_hist[pm]) if plan.window_s > 0 else sorted(batch_hist[pm])
-            for rule in plan.windowed:
-                f = evaluate(rule, hist, hist[-1][0], rank)
-                if f is not None:
-                    findings.append((pm[0], f, hist[-1][0]))
+            times = [ts for ts, _ in hist]
+            # at every new reading, as if it had come alone (a spike or a sum inside a long batch is not
+            # averaged away), and at the newest stored one when a late reading changed its window
+            instants = sorted({ts for ts, _ in fresh[pm]})
+            if times[-1] > instants[-1]:
+                instants.append(times[-1])
+            for at in instants:
+                upto = hist[:bisect_right(times, at)]
+                for rule in plan.windowed:
+                    f = evaluate(rule, upto, at, rank)
+                    if f is not None:
+                        findings.append((pm[0], f, at))
     if findings:
         full = alarming.points_by_id(db, sorted({pid for pid, _, _ in findings}))
         alarming.apply_findings(db, actor, [(full[pid], f, at) for pid, f, at in findings], result)
