@@ -110,11 +110,11 @@ class _IngestClient(mqtt.Client):
         """QoS-0/1 PUBLISH without paho's per-message objects: topic, packet id and payload are read
         straight from the packet and handed to ``on_raw_message`` (MQTT 5 properties are skipped: the
         consumer uses none, and without a Topic Alias Maximum in CONNECT the broker sends no aliases).
-        Anything else — QoS 2, an empty topic — takes paho's own path."""
+        Anything else — QoS 2, an empty topic, automatic acknowledgements — takes paho's own path."""
         handler = self.on_raw_message
         header, packet = self._in_packet["command"], self._in_packet["packet"]
         qos = (header & 0x06) >> 1
-        if handler is None or qos == 2 or len(packet) < 2:
+        if handler is None or not self._manual_ack or qos == 2 or len(packet) < 2:
             return super()._handle_publish()
         end = 2 + ((packet[0] << 8) | packet[1])
         if end == 2 or len(packet) < end + 2 * (qos > 0):
