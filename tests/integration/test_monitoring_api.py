@@ -95,7 +95,7 @@ def test_tank_alarm_dedup_upgrade_lifecycle_and_source_turns_red(client_for, dat
 
 def test_dead_letters_never_stop_the_batch(client_for, database):
     admin = client_for("admin")
-    pid, code = make_point(database, "gas_pipe")
+    _pid, code = make_point(database, "gas_pipe")
     now = utcnow() - timedelta(minutes=1)
     with database.session() as s:
         before = dict(s.execute(select(DeadLetter.reason, func.count()).group_by(DeadLetter.reason)).all())
@@ -156,7 +156,7 @@ def test_escalation_and_offline_with_a_controlled_clock(database):
     assert a.escalated_at is not None and any(n["escalation"] and n["to"] == "city" for n in a.notices)
     with database.session() as s:
         actions.run_checks(s, actor, a.raised_at + timedelta(hours=1), escalate_after_s=300)
-    assert [x for x in _alarms(database, pid) if x.kind == "threshold"][0].notices == a.notices  # escalates once
+    assert next(x for x in _alarms(database, pid) if x.kind == "threshold").notices == a.notices  # escalates once
     # gas detectors beat every 60 s; 3 missed → offline (exactly at 180 s still online)
     pid, code = make_point(database, "gas_detector", division_code="350102004", unit_id=unit)
     t1 = utcnow()

@@ -191,3 +191,42 @@ def test_broker_restart_during_ingest_loses_no_acknowledged_message(database, br
         assert consumer.stats.reconnects >= 1
     finally:
         consumer.stop()
+
+
+def test_publish_properties_and_large_payloads_take_the_fast_decode(database, broker):
+    """The consumer decodes PUBLISH itself (skipping MQTT 5 properties) and reads the stream in 64 KiB chunks:
+    messages with properties, a message larger than a chunk and many small ones around it all arrive intact."""
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    pid, code = make_point(database, "water_level")
+    consumer = Consumer(database, port=broker.port, client_id=f"pr-{uuid.uuid4().hex[:8]}", batch_size=500,
+                        batch_wait_ms=20).start()
+    t0 = utcnow().replace(microsecond=0) - timedelta(hours=3)
+    try:
+        assert _wait(lambda: consumer.stats.connected, 10)
+        pub = publish_client(port=broker.port)
+        props = Properties(PacketTypes.PUBLISH)
+        props.UserProperty = [("gateway", "网关-1" * 40), ("seq", "7")]
+        props.ContentType = "application/json"
+        props.MessageExpiryInterval = 3600
+        props.CorrelationData = b"\x00\x01" * 100
+        topic = f"yingji/telemetry/{code}"
+        infos = [pub.publish(topic, json.dumps({"ts": (t0 + timedelta(seconds=i)).isoformat(),
+                                                "values": {"level": 40.0 + i % 5}}), qos=1, properties=props)
+                 for i in range(200)]
+        big = {"readings": [{"ts": (t0 + timedelta(seconds=1000 + i)).isoformat(), "values": {"level": 41.5}}
+                            for i in range(2000)]}  # ≈ 128 kB: spans several reads
+        assert len(json.dumps(big)) > 65536
+        infos.append(pub.publish(topic, json.dumps(big), qos=1))
+        infos += [pub.publish(topic, json.dumps({"ts": (t0 + timedelta(seconds=5000 + i)).isoformat(),
+                                                 "values": {"level": 42.0}}), qos=0 if i % 2 else 1)
+                  for i in range(300)]
+        for info in infos:
+            info.wait_for_publish(10)
+        assert _wait(lambda: _stored(database, pid) == 2500), _stored(database, pid)
+        assert _wait(lambda: consumer.stats.acked == 200 + 1 + 150)  # QoS-0 messages need no acknowledgement
+        pub.loop_stop()
+        pub.disconnect()
+    finally:
+        consumer.stop()

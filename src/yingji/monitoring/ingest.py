@@ -18,12 +18,15 @@ Message schema (MQTT topic ``yingji/telemetry/<device_code>``, QoS 1; or one ite
 from __future__ import annotations
 
 import json
+import math
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +35,7 @@ from yingji.core import audit, events, hooks
 from yingji.core.auth import Principal, system_principal
 from yingji.core.db import atomic, utcnow
 from yingji.monitoring import alarming
-from yingji.monitoring.models import Alarm, DeadLetter, LatestValue, MonitoringPoint, Reading
+from yingji.monitoring.models import Alarm, DeadLetter, Reading
 from yingji.monitoring.rules import (
     Rejected,
     check_values,
@@ -83,6 +86,10 @@ def _text(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, default=str)[:MAX_PAYLOAD_CHARS]
 
 
+def _clean(text: str) -> str:
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def topic_device(topic: str) -> str | None:
     if not topic:
         return None
@@ -93,7 +100,16 @@ def topic_device(topic: str) -> str | None:
 
 def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | None = None,
                 now: datetime | None = None) -> BatchResult:
-    """Store one batch of messages in one transaction (see the module docstring)."""
+    """Store one batch of messages in one transaction (see the module docstring).
+
+    The hot path works on plain tuples: one Core query for the batch's points (no ORM objects — those
+    are loaded only for the few points with a finding), readings and latest values written with one
+    multi-row statement per chunk through the driver (``unnest`` arrays on PostgreSQL, ``VALUES``
+    lists on SQLite), threshold rules screened by their loosest level before being evaluated, and the
+    stored history read back only for metrics that have windowed rules; every rule is evaluated at every
+    new reading, so the alarms do not depend on how messages were cut into batches. Nothing is cached across
+    batches except pure functions of the (static) catalog, so registry changes apply to the next batch.
+    """
     actor = actor or system_principal(name="monitoring-ingest")
     now = now or utcnow()
     catalog = default_catalog()
@@ -101,11 +117,14 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
     dead: list[dict[str, Any]] = []
 
     def reject(msg: Message, exc: Rejected, code: str | None) -> None:
-        dead.append({"received_at": now, "source": msg.source, "topic": msg.topic[:200], "device_code": code,
-                     "reason": exc.reason, "detail": exc.detail[:1000], "payload": _text(msg.payload)})
+        # NUL can arrive in a topic or payload but not in PostgreSQL text: replaced, or the batch could never commit
+        dead.append({"received_at": now, "source": msg.source, "topic": _clean(msg.topic[:200]),
+                     "device_code": _clean(code[:64]) if code is not None else None, "reason": exc.reason,
+                     "detail": _clean(exc.detail[:1000]), "payload": _clean(_text(msg.payload))})
         result.dead_letters[exc.reason] = result.dead_letters.get(exc.reason, 0) + 1
 
     parsed: list[tuple[Message, list[Any]]] = []
+    loads = json.loads
     for msg in messages:
         code = None
         try:
@@ -113,7 +132,7 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
             data = msg.payload
             if isinstance(data, (bytes, str)):
                 try:
-                    data = json.loads(data)
+                    data = loads(data)
                 except (ValueError, UnicodeDecodeError):
                     raise Rejected("malformed", "报文不是合法的 JSON") from None
             parsed.append((msg, parse_payload(data, topic_code=code, now=now)))
@@ -121,9 +140,9 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
             reject(msg, exc, code)
 
     with atomic(db):
+        store = _Store(db)
         codes = {r.device_code for _, rs in parsed for r in rs}
-        points = {p.code: p for p in db.execute(select(MonitoringPoint).where(
-            MonitoringPoint.code.in_(codes), MonitoringPoint.active.is_(True))).scalars()} if codes else {}
+        points = store.points(codes) if codes else {}
         rows: dict[tuple[int, str, datetime], float] = {}
         for msg, readings in parsed:
             for r in readings:
@@ -136,35 +155,25 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
                 if bad is not None:
                     reject(msg, bad, r.device_code)
                     continue
+                pid, ts = point.id, r.ts
                 for metric, value in r.values.items():
-                    rows[(point.id, metric, r.ts)] = value
+                    rows[(pid, metric, ts)] = value
         result.readings = len(rows)
-        new_keys: set[tuple[int, str, datetime]] = set()
+        new_keys: list[tuple[int, str, datetime]] = []
         if rows:
-            insert = _dialect_insert(db)
-            params = [{"point_id": k[0], "metric": k[1], "ts": k[2], "value": v} for k, v in rows.items()]
-            table = Reading.__table__  # Core, not the ORM's bulk path: a third of the cost per row
-            stmt = insert(table).on_conflict_do_nothing(index_elements=["point_id", "metric", "ts"]).returning(
-                table.c.point_id, table.c.metric, table.c.ts)
-            for chunk in _chunks(params, 5000):
-                new_keys.update((pid, metric, ts) for pid, metric, ts in db.execute(stmt, chunk).all())
+            new_keys = store.insert_readings(rows)
             result.stored = len(new_keys)
             result.duplicates = len(rows) - len(new_keys)
             newest: dict[tuple[int, str], tuple[datetime, float]] = {}
-            for (pid, metric, ts) in new_keys:
-                if (pid, metric) not in newest or ts > newest[(pid, metric)][0]:
-                    newest[(pid, metric)] = (ts, rows[(pid, metric, ts)])
+            for key in new_keys:
+                pm, ts = (key[0], key[1]), key[2]
+                seen = newest.get(pm)
+                if seen is None or ts > seen[0]:
+                    newest[pm] = (ts, rows[key])
             if newest:
-                latest = LatestValue.__table__
-                up = insert(latest)
-                up = up.on_conflict_do_update(index_elements=["point_id", "metric"],
-                                              set_={"ts": up.excluded.ts, "value": up.excluded.value},
-                                              where=up.excluded.ts > latest.c.ts)
-                for chunk in _chunks([{"point_id": p, "metric": m, "ts": t, "value": v}
-                                      for (p, m), (t, v) in newest.items()], 5000):
-                    db.execute(up, chunk)
+                store.upsert_latest(newest)
             by_point = {p.id: p for p in points.values()}
-            _evaluate(db, actor, result, by_point, new_keys, rows, catalog)
+            _evaluate(db, store, actor, result, by_point, new_keys, rows, catalog)
             _hook(db, actor, by_point, new_keys, rows, catalog)
         if dead:
             db.execute(_dialect_insert(db)(DeadLetter.__table__), dead)
@@ -179,82 +188,289 @@ def store_batch(db: Session, messages: Sequence[Message], *, actor: Principal | 
     return result
 
 
+class _Point(NamedTuple):
+    id: int
+    code: str
+    device_type: str
+    override: Any  # rules_override (dict or None)
+    override_key: str  # its canonical JSON: the memo key of the effective rules
+
+
+SQLITE_CHUNK = 8000  # rows of 4 parameters per statement (SQLite allows 32,766 parameters)
+PG_CHUNK = 50_000
+
+
+class _Store:
+    """The ingest's statements through the driver (``exec_driver_sql``): tuples in, tuples out.
+
+    PostgreSQL: one statement per chunk with ``unnest`` over typed arrays (psycopg sends each list as
+    one array). SQLite: multi-row ``VALUES``; timestamps bound exactly as the ``UTCDateTime`` column
+    binds them (naive UTC text), converted once per distinct time."""
+
+    def __init__(self, db: Session) -> None:
+        self.conn = db.connection()  # the session's connection: inside the batch's transaction
+        self.pg = self.conn.dialect.name == "postgresql"
+        self.raw = self.conn.connection.dbapi_connection
+        ts_type = Reading.__table__.c.ts.type
+        self._bind = ts_type._cached_bind_processor(self.conn.dialect)
+        self._result = ts_type._cached_result_processor(self.conn.dialect, None)
+        self._to_db: dict[datetime, Any] = {}
+        self._from_db: dict[Any, datetime] = {}
+        self._pg_lit: dict[datetime, str] = {}
+
+    def _run(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Execute on the driver's cursor (SQLAlchemy's row objects cost more than the statement here)."""
+        cur = self.raw.cursor()
+        try:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description is not None else []
+        finally:
+            cur.close()
+
+    def db_ts(self, ts: datetime) -> Any:
+        out = self._to_db.get(ts)
+        if out is None:
+            out = self._bind(ts) if self._bind is not None else ts
+            self._to_db[ts] = out
+            self._from_db.setdefault(out, ts)
+        return out
+
+    def _pg_times(self, values: Iterable[datetime]) -> str:
+        memo = self._pg_lit
+        out = []
+        for ts in values:
+            lit = memo.get(ts)
+            if lit is None:
+                lit = memo[ts] = '"' + ts.isoformat() + '"'
+            out.append(lit)
+        return "{" + ",".join(out) + "}"
+
+    def py_ts(self, value: Any) -> datetime:
+        out = self._from_db.get(value)
+        if out is None:
+            out = self._result(value) if self._result is not None else value
+            self._from_db[value] = out
+        return out
+
+    def points(self, codes: set[str]) -> dict[str, _Point]:
+        codes = {c for c in codes if "\x00" not in c}  # never registered; PostgreSQL text refuses NUL
+        if not codes:
+            return {}
+        cols = "id, code, device_type, rules_override FROM monitoring_points"
+        if self.pg:
+            found = self._run(f"SELECT {cols} WHERE active AND code = ANY(%s::varchar[])", (_texts(sorted(codes)),))
+        else:
+            found = self._run(f"SELECT {cols} WHERE active = 1 AND code IN (SELECT value FROM json_each(?))",
+                              (json.dumps(sorted(codes)),))
+        out = {}
+        decoded: dict[str, Any] = {}  # most points share the same override text ("{}")
+        for pid, code, dtype, override in found:
+            if isinstance(override, str):
+                key = override
+                if key not in decoded:
+                    decoded[key] = json.loads(key)
+                override = decoded[key]
+            else:
+                key = json.dumps(override, sort_keys=True) if override else "{}"
+            out[code] = _Point(pid, code, dtype, override, key)
+        return out
+
+    def insert_readings(self, rows: dict[tuple[int, str, datetime], float]) -> list[tuple[int, str, datetime]]:
+        """Insert ``ON CONFLICT DO NOTHING``; the keys actually inserted (as given)."""
+        keys = list(rows)
+        new: list[tuple[int, str, datetime]] = []
+        if self.pg:
+            sql = ("INSERT INTO monitoring_readings (point_id, metric, ts, value) "
+                   "SELECT * FROM unnest(%s::integer[], %s::varchar[], %s::timestamptz[], %s::float8[]) "
+                   "ON CONFLICT (point_id, metric, ts) DO NOTHING RETURNING point_id, metric, ts")
+            for chunk in _chunks(keys, PG_CHUNK):
+                params = (_ints(k[0] for k in chunk), _texts(k[1] for k in chunk),
+                          self._pg_times(k[2] for k in chunk), _floats(rows[k] for k in chunk))
+                new.extend((pid, metric, self.py_ts(ts)) for pid, metric, ts in self._run(sql, params))
+            return new
+        for chunk in _chunks(keys, SQLITE_CHUNK):
+            sql = ("INSERT INTO monitoring_readings (point_id, metric, ts, value) VALUES " + _values(len(chunk))
+                   + " ON CONFLICT (point_id, metric, ts) DO NOTHING RETURNING point_id, metric, ts")
+            params: list[Any] = []
+            for k in chunk:
+                params += (k[0], k[1], self.db_ts(k[2]), rows[k])
+            new.extend((pid, metric, self.py_ts(ts)) for pid, metric, ts in self._run(sql, tuple(params)))
+        return new
+
+    def upsert_latest(self, newest: dict[tuple[int, str], tuple[datetime, float]]) -> None:
+        tail = (" ON CONFLICT (point_id, metric) DO UPDATE SET ts = excluded.ts, value = excluded.value "
+                "WHERE excluded.ts > monitoring_latest.ts")
+        items = list(newest.items())
+        if self.pg:
+            sql = ("INSERT INTO monitoring_latest (point_id, metric, ts, value) "
+                   "SELECT * FROM unnest(%s::integer[], %s::varchar[], %s::timestamptz[], %s::float8[])" + tail)
+            for chunk in _chunks(items, PG_CHUNK):
+                self._run(sql, (_ints(k[0] for k, _ in chunk), _texts(k[1] for k, _ in chunk),
+                                self._pg_times(v[0] for _, v in chunk), _floats(v[1] for _, v in chunk)))
+            return
+        for chunk in _chunks(items, SQLITE_CHUNK):
+            params: list[Any] = []
+            for (pid, metric), (ts, value) in chunk:
+                params += (pid, metric, self.db_ts(ts), value)
+            self._run("INSERT INTO monitoring_latest (point_id, metric, ts, value) VALUES "
+                                      + _values(len(chunk)) + tail, tuple(params))
+
+    def history(self, pids: list[int], metrics: list[str], since: datetime) -> Iterable[tuple[int, str, datetime, float]]:
+        """Stored readings of these points and metrics newer than ``since``."""
+        if self.pg:
+            found = self._run(
+                "SELECT point_id, metric, ts, value FROM monitoring_readings "
+                "WHERE point_id = ANY(%s::integer[]) AND metric = ANY(%s::varchar[]) AND ts > %s",
+                (_ints(pids), _texts(metrics), since))
+        else:
+            found = self._run(
+                "SELECT point_id, metric, ts, value FROM monitoring_readings WHERE point_id IN "
+                "(SELECT value FROM json_each(?)) AND metric IN (SELECT value FROM json_each(?)) AND ts > ?",
+                (json.dumps(pids), json.dumps(metrics), self._bind(since)))
+        py_ts = self.py_ts
+        return [(pid, metric, py_ts(ts), value) for pid, metric, ts, value in found]
+
+
+# PostgreSQL array literals, built with str.join: psycopg adapts a Python list element by element
+# in Python, which cost more than the statement itself for a batch of 15,000 readings.
+def _ints(values: Iterable[int]) -> str:
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _floats(values: Iterable[float]) -> str:
+    return "{" + ",".join(map(repr, values)) + "}"  # repr: the shortest text that reads back as the same double
+
+
+def _texts(values: Iterable[str]) -> str:
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+@lru_cache(maxsize=16)
+def _values(n: int) -> str:
+    return ",".join(["(?,?,?,?)"] * n)
+
+
 def _chunks(items: list[Any], n: int) -> Iterable[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
 
-def _evaluate(db: Session, actor: Principal, result: BatchResult, points: dict[int, MonitoringPoint],
-              new_keys: set[tuple[int, str, datetime]], rows: dict[tuple[int, str, datetime], float],
+class _RulePlan(NamedTuple):
+    threshold: tuple[tuple[dict[str, Any], float, float], ...]  # (rule, lowest gte, highest lte)
+    windowed: tuple[dict[str, Any], ...]
+    window_s: float  # how far back the stored history must reach (0: not needed)
+
+
+_plans: dict[str, Any] = {"catalog": None, "plans": {}}
+
+
+def _rule_plans(catalog: Any, device_type: str, override_key: str, override: Any) -> dict[str, _RulePlan]:
+    """A point's effective rules grouped per metric (memoised: a pure function of the catalog, the type
+    and the point's override, so a changed override is a new key — nothing to invalidate)."""
+    if _plans["catalog"] is not catalog:
+        _plans["catalog"], _plans["plans"] = catalog, {}
+    memo = _plans["plans"]
+    key = (device_type, override_key)
+    plan = memo.get(key)
+    if plan is None:
+        dtype = catalog.type(device_type)
+        rules = effective_rules(dtype, override) if dtype is not None else []
+        windows = history_window(rules)
+        plan = {}
+        for metric in dict.fromkeys(r["metric"] for r in rules):
+            mine = [r for r in rules if r["metric"] == metric]
+            thresholds = tuple((r, min((float(lv["gte"]) for lv in r["levels"] if "gte" in lv), default=math.inf),
+                                max((float(lv["lte"]) for lv in r["levels"] if "lte" in lv), default=-math.inf))
+                               for r in mine if r["kind"] == "threshold")
+            plan[metric] = _RulePlan(thresholds, tuple(r for r in mine if r["kind"] != "threshold"),
+                                     windows.get(metric, 0.0))
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[key] = plan
+    return plan
+
+
+def _evaluate(db: Session, store: _Store, actor: Principal, result: BatchResult, points: dict[int, _Point],
+              new_keys: list[tuple[int, str, datetime]], rows: dict[tuple[int, str, datetime], float],
               catalog: Any) -> None:
-    """Evaluate the rules of every point with new readings; raise, upgrade or count alarms."""
-    touched: dict[int, set[str]] = defaultdict(set)
-    for pid, metric, _ in new_keys:
-        touched[pid].add(metric)
-    # history per (point, metric): from this batch, plus the stored window for windowed rules
-    batch_hist: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
-    for key, value in rows.items():
-        batch_hist[(key[0], key[1])].append((key[2], value))
-    plans: list[tuple[MonitoringPoint, dict[str, Any]]] = []
-    need: dict[tuple[int, str], float] = {}
-    for pid, metrics in touched.items():
-        point = points[pid]
-        dtype = catalog.type(point.device_type)
-        rules = [r for r in effective_rules(dtype, point.rules_override) if r["metric"] in metrics]
-        if not rules:
+    """Evaluate the rules of every point with new readings; raise, upgrade or count alarms.
+
+    Threshold rules see every new reading (a peak inside the batch is not lost): a reading beyond none
+    of the rule's levels (below its lowest ``gte`` and above its highest ``lte``) cannot match, so only
+    the others are evaluated. Windowed rules (accumulation, rate, stuck) are evaluated at each new
+    reading's time on the metric's history up to it: the stored window (read back in one query per
+    window length, reaching back from the batch's earliest new reading) or this batch's readings."""
+    fresh: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
+    for key in new_keys:
+        fresh[(key[0], key[1])].append((key[2], rows[key]))
+    rank = catalog.level_rank
+    findings: list[tuple[int, Any, datetime]] = []
+    windowed: list[tuple[tuple[int, str], _RulePlan]] = []
+    per_point: dict[int, dict[str, _RulePlan]] = {}
+    for pm, readings in fresh.items():
+        plans = per_point.get(pm[0])
+        if plans is None:
+            point = points[pm[0]]
+            plans = per_point[pm[0]] = _rule_plans(catalog, point.device_type, point.override_key, point.override)
+        plan = plans.get(pm[1])
+        if plan is None:
             continue
-        for metric, seconds in history_window(rules).items():
-            if seconds > 0:
-                need[(pid, metric)] = seconds
-        plans.extend((point, r) for r in rules)
-    if not plans:
-        return
-    stored: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
-    if need:
+        if plan.threshold:
+            readings.sort()
+            for rule, gte, lte in plan.threshold:
+                for ts, value in readings:
+                    if value >= gte or value <= lte:
+                        f = evaluate(rule, [(ts, value)], ts, rank)
+                        if f is not None:
+                            findings.append((pm[0], f, ts))
+        if plan.windowed:
+            windowed.append((pm, plan))
+    if windowed:
+        batch_hist: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
+        wanted = {pm for pm, _ in windowed}
+        for key, value in rows.items():
+            if (key[0], key[1]) in wanted:
+                batch_hist[(key[0], key[1])].append((key[2], value))
+        stored: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
         by_window: dict[float, list[tuple[int, str]]] = defaultdict(list)
-        for key, seconds in need.items():
-            by_window[seconds].append(key)
+        for pm, plan in windowed:
+            if plan.window_s > 0:
+                by_window[plan.window_s].append(pm)
         for seconds, keys in by_window.items():
-            newest_ts = max(ts for k in keys for ts, _ in batch_hist[k])
-            since = newest_ts - timedelta(seconds=seconds)
-            pids = sorted({k[0] for k in keys})
-            metrics = sorted({k[1] for k in keys})
-            for pid, metric, ts, value in db.execute(select(Reading.point_id, Reading.metric, Reading.ts, Reading.value)
-                                                     .where(Reading.point_id.in_(pids), Reading.metric.in_(metrics),
-                                                            Reading.ts > since)):
+            since = min(ts for k in keys for ts, _ in fresh[k]) - timedelta(seconds=seconds)
+            need = set(keys)
+            for pid, metric, ts, value in store.history(sorted({k[0] for k in keys}), sorted({k[1] for k in keys}), since):
                 if (pid, metric) in need:
                     stored[(pid, metric)].append((ts, value))
-    new_hist: dict[tuple[int, str], list[tuple[datetime, float]]] = defaultdict(list)
-    for pid, metric, ts in new_keys:
-        new_hist[(pid, metric)].append((ts, rows[(pid, metric, ts)]))
-    findings = []
-    for point, rule in plans:
-        key = (point.id, rule["metric"])
-        fresh = sorted(new_hist[key])
-        if not fresh:
-            continue
-        if rule["kind"] == "threshold":  # every new reading counts (a peak inside the batch is not lost)
-            for ts, value in fresh:
-                f = evaluate(rule, [(ts, value)], ts, catalog.level_rank)
-                if f is not None:
-                    findings.append((point, f, ts))
-            continue
-        hist = sorted(stored.get(key) or batch_hist[key]) if key in need else sorted(batch_hist[key])
-        f = evaluate(rule, hist, hist[-1][0], catalog.level_rank)
-        if f is not None:
-            findings.append((point, f, hist[-1][0]))
+        for pm, plan in windowed:
+            hist = sorted(stored.get(pm) or batch_hist[pm]) if plan.window_s > 0 else sorted(batch_hist[pm])
+            times = [ts for ts, _ in hist]
+            # at every new reading, as if it had come alone (a spike or a sum inside a long batch is not
+            # averaged away), and at the newest stored one when a late reading changed its window
+            instants = sorted({ts for ts, _ in fresh[pm]})
+            if times[-1] > instants[-1]:
+                instants.append(times[-1])
+            for at in instants:
+                upto = hist[:bisect_right(times, at)]
+                for rule in plan.windowed:
+                    f = evaluate(rule, upto, at, rank)
+                    if f is not None:
+                        findings.append((pm[0], f, at))
     if findings:
-        alarming.apply_findings(db, actor, findings, result)
+        full = alarming.points_by_id(db, sorted({pid for pid, _, _ in findings}))
+        alarming.apply_findings(db, actor, [(full[pid], f, at) for pid, f, at in findings], result)
 
 
-def _hook(db: Session, actor: Principal, points: dict[int, MonitoringPoint],
-          new_keys: set[tuple[int, str, datetime]], rows: dict[tuple[int, str, datetime], float], catalog: Any) -> None:
+def _hook(db: Session, actor: Principal, points: dict[int, _Point],
+          new_keys: list[tuple[int, str, datetime]], rows: dict[tuple[int, str, datetime], float], catalog: Any) -> None:
     grouped: dict[tuple[int, datetime], dict[str, float]] = defaultdict(dict)
-    for pid, metric, ts in new_keys:
-        point = points[pid]
-        dtype = catalog.type(point.device_type)
-        if dtype is not None and dtype.hooked:
-            grouped[(pid, ts)][metric] = rows[(pid, metric, ts)]
+    hooked = {t.key for t in catalog.types.values() if t.hooked}
+    if not hooked:
+        return
+    for key in new_keys:
+        pid = key[0]
+        if points[pid].device_type in hooked:
+            grouped[(pid, key[2])][key[1]] = rows[key]
     if grouped:
         readings = [{"device_code": points[pid].code, "device_type": points[pid].device_type, "ts": ts,
                      "values": values} for (pid, ts), values in sorted(grouped.items(), key=lambda kv: kv[0][1])]
