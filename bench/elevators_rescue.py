@@ -112,7 +112,7 @@ def run(db: Any, pop: dict[str, Any], *, seconds: float, rate: int, trapped_rate
     return {"sent": len(sent), "rescues": len(rescue), "rescue_p95": p95(rescue),
             "rescue_p50": statistics.median(rescue) if rescue else float("nan"),
             "rescue_max": max(rescue, default=float("nan")), "reading_p95": p95(reading),
-            "msg_s": ingest.messages / seconds, "batches": ingest.batches}
+            "msg_s": ingest.messages / seconds, "batches": ingest.batches, "busy": ingest.store_s / seconds}
 
 
 def backend(name: str, tmp: Path, args: argparse.Namespace) -> None:
@@ -132,7 +132,7 @@ def backend(name: str, tmp: Path, args: argparse.Namespace) -> None:
                    victims=idle_victims)
     label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[name]
     ratio = loaded["rescue_p95"] / loaded["reading_p95"] if loaded["reading_p95"] else float("inf")
-    print(f"[{label}] 负载：{loaded['msg_s']:,.0f} 条/秒（{loaded['batches']} 批），困人 {loaded['sent']} 起，"
+    print(f"[{label}] 负载：{loaded['msg_s']:,.0f} 条/秒（{loaded['batches']} 批，入库线程忙 {loaded['busy']:.0%}），困人 {loaded['sent']} 起，"
           f"开启救援并通知维保单位 {loaded['rescues']} 起")
     print(f"[{label}] 困人报文 收到→维保通知可见：p50 {loaded['rescue_p50']:.2f} s，p95 {loaded['rescue_p95']:.2f} s，"
           f"最大 {loaded['rescue_max']:.2f} s；目标 ≤ 10 s：{'达到' if loaded['rescue_p95'] <= 10 else '未达到'}")

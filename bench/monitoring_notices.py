@@ -262,7 +262,7 @@ def run(db: Database, pop: dict[str, Any], *, seconds: float, rate: int, alarm_r
         in_db = [(d - r).total_seconds() for d, r in s.execute(
             select(AlarmNotice.delivered_at, AlarmNotice.raised_at).where(AlarmNotice.alarm_id.in_(list(seen_alarm))))]
     return {"alarm_lat": alarm_lat, "notice_lat": notice_lat, "in_db": in_db, "seconds": seconds,
-            "batches": ingest.batches, "alarm_ids": sorted(alarm_point), "received": ingest.messages}
+            "batches": ingest.batches, "store_s": ingest.store_s, "alarm_ids": sorted(alarm_point), "received": ingest.messages}
 
 
 def summary(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -274,6 +274,7 @@ def summary(parts: list[dict[str, Any]]) -> dict[str, Any]:
             "notice_max": max(notice_lat, default=float("nan")),
             "recorded_p95": p95([x for p in parts for x in p["in_db"]]),
             "msg_s": received / seconds, "batches": sum(p["batches"] for p in parts), "received": received,
+            "busy": sum(p["store_s"] for p in parts) / seconds,
             "alarm_ids": [a for p in parts for a in p["alarm_ids"]]}
 
 
@@ -315,7 +316,8 @@ def backend(name: str, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
         verdict = check_addressing(db, new["alarm_ids"])
     label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[name]
     ratio = new["notice_p95"] / base["alarm_p95"] if base["alarm_p95"] else float("inf")
-    print(f"[{label}] 负载：{new['msg_s']:,.0f} 条/秒（{new['received']:,} 条，{new['batches']} 批），"
+    print(f"[{label}] 负载：{new['msg_s']:,.0f} 条/秒（{new['received']:,} 条，{new['batches']} 批，"
+          f"入库线程忙 {new['busy']:.0%}，基线轮 {base['busy']:.0%}），"
           f"告警 {new['alarms']} 条，送达通知 {new['notices']} 条；寻址抽查：{verdict}")
     print(f"[{label}] 通知 收到→可见：p50 {new['notice_p50']:.2f} s，p95 {new['notice_p95']:.2f} s，"
           f"最大 {new['notice_max']:.2f} s（库内记录 送达−告警 p95 {new['recorded_p95']:.2f} s）；"
