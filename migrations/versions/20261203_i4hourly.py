@@ -1,7 +1,7 @@
 """monitoring: hourly (down-sampled) history
 
 Revision ID: i4hourly
-Revises: i3dispatch
+Revises: i4alarmnotices
 Create Date: 2026-12-03 09:00:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import yingji.core.db
 
 revision: str = 'i4hourly'
-down_revision: str | None = 'i3dispatch'
+down_revision: str | None = 'i4alarmnotices'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,6 +26,6 @@ def board(request: Request, principal: Annotated[Principal | None, Depends(optio
         return login_redirect(request)
     cfg = default_config()
     return render(request, "elevators_board.html", principal, active="monitoring", title="电梯物联网",
-                  stats=service.stats(db, principal), elevators_count=len(service.elevators(db, principal)),
+                  stats=service.stats(db, principal), elevators_count=service.count(db, principal),
                   labels={"states": RESCUE_STATES, "actions": ACTION_LABELS,
                           "tiers": {t["key"]: t["label"] for t in cfg.tiers}})

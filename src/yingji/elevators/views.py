@@ -46,6 +46,6 @@ def rescue_action(rescue_id: RescueId, body: RescueActionIn, principal: Writer, 
     return actions.act(db, principal, rescue_id, body)
 
 
-@router.get("/stats", summary="救援统计（按维保单位、区县、电梯；到场与解救时间；按需维保评分）")
+@router.get("/stats", summary="救援统计（按维保单位、区县、楼栋、电梯；到场与解救时间；按需维保评分）")
 def stats(principal: Reader, db: Db) -> Any:
     return service.stats(db, principal)

@@ -199,6 +199,7 @@ def act_on_alarm(db: Session, actor: Principal, alarm_id: int, body: AlarmAction
             a.closed_at, a.closed_by = now, actor.username
             if body.note:
                 a.handle_note = (a.handle_note + "\n" + body.note).strip()
+        alarming.close_notices(db, a.id, now)  # someone took it up: the addressees' notices are done
         event = {"acknowledge": "monitoring.alarm_acknowledged", "handle": "monitoring.alarm_handled",
                  "close": "monitoring.alarm_closed"}[body.action]
         audit.record(db, actor, event, "monitoring_alarm", a.id, division_code=a.division_code, before=before,
@@ -218,18 +219,23 @@ def run_checks(db: Session, actor: Principal, now: datetime | None = None, *,
     after = escalate_after_s if escalate_after_s is not None else _escalate_after()
     out = {"escalated": 0, "offline": 0, "back_online": 0}
     with atomic(db):
-        for a in db.execute(scoped(actor, Alarm).where(Alarm.state == "raised", Alarm.escalated_at.is_(None),
-                                                Alarm.raised_at < now - timedelta(seconds=after))).scalars():
-            if not due_for_escalation(a.state, a.raised_at, False, now, after):
-                continue
+        due = [a for a in db.execute(scoped(actor, Alarm).where(
+            Alarm.state == "raised", Alarm.escalated_at.is_(None),
+            Alarm.raised_at < now - timedelta(seconds=after))).scalars()
+            if due_for_escalation(a.state, a.raised_at, False, now, after)]
+        book = alarming.AddressBook(db, [(a.division_code, a.unit_id) for a in due]) if due else None
+        inbox: list[dict[str, Any]] = []
+        for a in due:
             before = alarming.snapshot(a)
             a.escalated_at = now
-            notices = alarming.add_notices(a, now, escalated=True)
+            notices, rows = alarming.add_notices(a, now, escalated=True, book=book)
+            inbox.extend(rows)
             audit.record(db, actor, "monitoring.alarm_escalated", "monitoring_alarm", a.id,
                          division_code=a.division_code, before=before, after=alarming.snapshot(a))
             events.emit(db, "monitoring.alarm_escalated", division_code=a.division_code, actor=actor.username,
                         summary=f"告警超时未确认，已升级：{a.title}", payload=alarming.payload(a, notices=notices))
             out["escalated"] += 1
+        alarming.deliver(db, inbox)
         last_seen = dict(db.execute(select(LatestValue.point_id, func.max(LatestValue.ts))
                                     .group_by(LatestValue.point_id)).all())
         findings = []

@@ -100,7 +100,7 @@ def simulate(hours: Annotated[float, typer.Option(help="模拟时长（小时）
              step: Annotated[int, typer.Option(help="采样间隔（分钟）")] = 10,
              broker: Annotated[bool, typer.Option("--broker/--in-process", help="发布到 MQTT（默认）或直接入库")] = True,
              rate: Annotated[int, typer.Option(help="发布速率上限（条/秒，0 不限）")] = 0) -> None:
-    """模拟一天的监测数据（合成）：午间数个乡镇暴雨、重大危险源储罐超压、燃气管道泄漏、部分设备离线。"""
+    """模拟一天的监测数据（合成）：午间数个乡镇暴雨、重大危险源储罐超压、燃气管道泄漏、电梯困人、部分设备离线。"""
     from sqlalchemy import select
 
     from yingji.core.db import utcnow

@@ -1,6 +1,8 @@
 """What monitoring contributes to lower packages' pages (read hooks):
 
-* ``home.cards`` slot ``monitoring.alarms``: today's alarms per county, the open ones by level;
+* ``home.cards`` slot ``monitoring.alarms``: today's alarms per county, the open ones by level; and
+  ``monitoring.notices`` 待我处理的告警: the graded notices delivered to the signed-in user and not yet
+  taken up (the newest listed on the card);
 * ``risk.live_alarms``: the major hazard sources with an open alarm on one of their points (worst
   level, alarm id), so the risk map (a lower package) can turn them red by asking
   ``hooks.collect(db, principal, "risk.live_alarms")`` — the monitoring map already does.
@@ -16,6 +18,7 @@ from yingji.core import hooks
 from yingji.core.auth import Principal
 from yingji.core.home import HOME_HOOK, count_by_county
 from yingji.monitoring import service
+from yingji.monitoring.alarming import AUDIENCE_ROLES
 from yingji.monitoring.models import Alarm
 from yingji.monitoring.rules import default_catalog
 
@@ -41,6 +44,23 @@ def alarm_card(db: Session, principal: Principal, *, division: str | None) -> li
                    "severity": "danger" if lv["key"] in ("red", "orange") and open_by_level[lv["key"]] else "info",
                    "href": f"/monitoring/alarms?open=true&level={lv['key']}"} for lv in cat.levels],
     }]
+
+
+@hooks.handler(HOME_HOOK)
+def notice_card(db: Session, principal: Principal, *, division: str | None) -> dict[str, Any] | None:
+    """The user's own alarm notices (only for the addressed roles: a user who never gets one sees no card)."""
+    if not principal.can("monitoring:read") or principal.role not in AUDIENCE_ROLES.values():
+        return None
+    by = service.open_notice_counts(db, principal, division)
+    mine = service.my_notices(db, principal, limit=6)["items"] if by else []
+    cat = default_catalog()
+    severe = any(n.level in ("red", "orange") for n in mine)
+    return {
+        "key": "monitoring.notices", "title": "待我处理的告警", "count": sum(by.values()),
+        "severity": "danger" if severe else "warning" if by else "info", "href": "/monitoring/alarms?open=true",
+        "by_district": by, "order": 6, "note": "告警确认后通知即办结",
+        "items": [{"label": n.message, "value": cat.level_label(n.level)} for n in mine],
+    }
 
 
 @hooks.handler(LIVE_ALARMS_HOOK)

@@ -141,3 +141,31 @@ class HourlyValue(Base):
 
 
 Index("ix_monitoring_hourly_hour", HourlyValue.hour)
+
+
+class AlarmNotice(Base):
+    """A graded alarm notice delivered to one user's inbox (待我处理的告警): written in the transaction
+    that raises, upgrades or escalates the alarm (so it is visible the moment the alarm is), addressed
+    by :func:`yingji.monitoring.alarming.address` — the owner unit's enterprise safety managers, the
+    county officers of the alarm's county, the city duty office for 一/二级 and escalations. Open until
+    the alarm is acknowledged (or handled/closed): ``done_at``. ``delivered_at − raised_at`` is the
+    notice latency (the alarm's time is its reading's)."""
+
+    __tablename__ = "monitoring_alarm_notices"
+    __scope__ = ScopeSpec(division="division_code", unit="unit_id")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alarm_id: Mapped[int] = mapped_column(ForeignKey("monitoring_alarms.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    audience: Mapped[str] = mapped_column(String(8))  # unit | county | city
+    level: Mapped[str] = mapped_column(String(8))
+    escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str] = mapped_column(String(400))
+    division_code: Mapped[str] = mapped_column(String(12), index=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+Index("ix_monitoring_alarm_notices_inbox", AlarmNotice.user_id, AlarmNotice.done_at, AlarmNotice.delivered_at)

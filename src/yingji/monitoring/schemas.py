@@ -71,6 +71,27 @@ class AlarmQuery(ListQuery):
     point_id: Id | None = Field(None, description="监测点")
 
 
+class NoticeOut(Out):
+    """A graded alarm notice in the signed-in user's inbox."""
+
+    id: int
+    alarm_id: int
+    audience: str
+    level: str
+    escalation: bool
+    message: str
+    division_code: str
+    unit_id: int | None
+    raised_at: datetime
+    delivered_at: datetime
+    done_at: datetime | None
+
+
+class NoticesOut(BaseModel):
+    open: int = Field(title="未处理通知数")
+    items: list[NoticeOut]
+
+
 class AlarmOut(Out):
     id: int
     point_id: int

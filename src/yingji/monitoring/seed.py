@@ -34,6 +34,26 @@ def _inputs(db: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return towns, sources
 
 
+def insert_points(db: Any, points: list[dict[str, Any]], now: Any, rnd: random.Random) -> dict[str, int]:
+    """Bulk-insert synthetic points (``demo_points`` rows) with one normal latest value each, inside the
+    caller's transaction and summary audit record; ``{code: id}``. The one way an upper package's demo
+    seed (the elevators' IoT terminals) adds monitoring points."""
+    rows = [{**p, "address": p.get("address", ""), "rules_override": {}, "active": True, "online": True,
+             "synthetic": True, "created_at": now, "updated_at": now} for p in points]
+    for i in range(0, len(rows), CHUNK):
+        db.execute(insert(MonitoringPoint), rows[i:i + CHUNK])
+    codes = [p["code"] for p in points]
+    ids: dict[str, int] = {}
+    for i in range(0, len(codes), CHUNK):
+        ids.update(db.execute(select(MonitoringPoint.code, MonitoringPoint.id)
+                              .where(MonitoringPoint.code.in_(codes[i:i + CHUNK]))).all())
+    latest = [{"point_id": ids[p["code"]], "metric": k, "ts": now, "value": v} for p in points
+              for k, v in _normal(SimPoint(p["code"], p["device_type"], p["division_code"]), rnd, 0.5).items()]
+    for i in range(0, len(latest), CHUNK):
+        db.execute(insert(LatestValue), latest[i:i + CHUNK])
+    return ids
+
+
 def load(ctx: Any) -> None:
     actor = ctx.actor
     with ctx.database.session() as db:
@@ -45,16 +65,7 @@ def load(ctx: Any) -> None:
     rnd = random.Random(ctx.seed)
     with ctx.database.session() as db, atomic(db):
         now = utcnow()
-        rows = [{**p, "address": "", "rules_override": {}, "active": True, "online": True, "synthetic": True,
-                 "created_at": now, "updated_at": now} for p in points]
-        for i in range(0, len(rows), CHUNK):
-            db.execute(insert(MonitoringPoint), rows[i:i + CHUNK])
-        ids = dict(db.execute(select(MonitoringPoint.code, MonitoringPoint.id)
-                              .where(MonitoringPoint.synthetic.is_(True))).all())
-        latest = [{"point_id": ids[p["code"]], "metric": k, "ts": now, "value": v} for p in points
-                  for k, v in _normal(SimPoint(p["code"], p["device_type"], p["division_code"]), rnd, 0.5).items()]
-        for i in range(0, len(latest), CHUNK):
-            db.execute(insert(LatestValue), latest[i:i + CHUNK])
+        insert_points(db, points, now, rnd)
         method = (f"yingji.monitoring.simulate.demo_points(seed={ctx.seed})：按乡镇（城区/郊区）配置雨量、水位、地灾、"
                   "森林防火、风速、燃气、供水、桥梁监测点，重大危险源（危化）各 3 个储罐与 2 个气体探测器；均为虚构")
         db.add(Dataset(key=DATASET_KEY, name="演示监测设备（合成）", source="合成数据，由平台生成", licence="无（合成数据）",

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from yingji.core.auth import Principal
 from yingji.core.db import utcnow
 from yingji.core.listing import ListSpec, contains, eq, within_division
-from yingji.core.scope import get_scoped, scoped
+from yingji.core.scope import get_scoped, scope_clause, scoped
 from yingji.monitoring import permissions
-from yingji.monitoring.models import Alarm, DeadLetter, LatestValue, MonitoringPoint, Reading
+from yingji.monitoring.models import Alarm, AlarmNotice, DeadLetter, LatestValue, MonitoringPoint, Reading
 from yingji.monitoring.rules import (
     ACTION_LABELS,
     DEAD_LETTER_REASONS,
@@ -214,3 +214,28 @@ def alarm_counts_today(db: Session, principal: Principal, division: str | None) 
 
     since = local_midnight(local_now().date())
     return count_by_county(db, principal, Alarm, Alarm.raised_at >= since, division=division)
+
+
+def _inbox(principal: Principal) -> Any:
+    """SQL condition on :class:`AlarmNotice`: addressed to ``principal`` (and inside their jurisdiction)."""
+    return (AlarmNotice.user_id == (principal.user_id or -1)) & scope_clause(principal, AlarmNotice)
+
+
+def my_notices(db: Session, principal: Principal, *, open_only: bool = True, limit: int = 50) -> dict[str, Any]:
+    """The principal's alarm notices, newest first (open ones: the alarm not yet taken up)."""
+    stmt = select(AlarmNotice).where(_inbox(principal))
+    if open_only:
+        stmt = stmt.where(AlarmNotice.done_at.is_(None))
+    items = list(db.execute(stmt.order_by(AlarmNotice.delivered_at.desc(), AlarmNotice.id.desc())
+                            .limit(limit)).scalars())
+    n_open = db.scalar(select(func.count()).select_from(AlarmNotice)
+                       .where(_inbox(principal), AlarmNotice.done_at.is_(None))) or 0
+    return {"open": int(n_open), "items": items}
+
+
+def open_notice_counts(db: Session, principal: Principal, division: str | None) -> dict[str, int]:
+    """``{county: n}`` of the principal's open notices (the home card)."""
+    from yingji.core.home import count_by_county
+
+    return count_by_county(db, principal, AlarmNotice, AlarmNotice.user_id == (principal.user_id or -1),
+                           AlarmNotice.done_at.is_(None), division=division)

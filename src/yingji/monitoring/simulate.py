@@ -1,6 +1,6 @@
 """Synthetic telemetry (labelled, deterministic for a seed): a day of rain with a storm peak over a few
-townships, a tank pressure excursion at a major hazard source, a gas leak on a pipe, devices dropping
-offline, everything else normal. Pure: points in, messages out (``{"device", "ts", "values"}``)."""
+townships, a tank pressure excursion at a major hazard source, a gas leak on a pipe, a trapped elevator,
+devices dropping offline, everything else normal. Pure: points in, messages out (``{"device", "ts", "values"}``)."""
 
 from __future__ import annotations
 
@@ -55,15 +55,19 @@ def scenario(points: Sequence[SimPoint], start: datetime, *, hours: float = 24, 
              seed: int = 20261202) -> Iterator[dict[str, Any]]:
     """The day's messages in time order. Storm: the rain gauges of the first three townships (by code)
     that have gauges get ~120 mm over three hours around the middle of the day; the first tank of a
-    major hazard source goes to 1.65 MPa; the first gas pipe leaks (30 %LEL); 2 % of the points stop
-    reporting after 60 % of the day."""
+    major hazard source goes to 1.65 MPa; the first gas pipe leaks (30 %LEL); the first elevator stops
+    between floors with its door shut and someone inside for three steps after the peak (困人: the
+    elevators package opens a rescue and notifies the maintenance company), then is released; 2 % of the
+    points stop reporting after 60 % of the day."""
     rnd = random.Random(seed)
     steps = int(hours * 60 // step_minutes)
     gauges = [p for p in points if p.device_type == "rain_gauge"]
     storm_towns = sorted({p.division_code for p in gauges})[:3]
     tank = next((p for p in points if p.device_type == "tank" and p.risk_source_id is not None), None)
     pipe = next((p for p in points if p.device_type == "gas_pipe"), None)
+    lift = next((p for p in points if p.device_type == "elevator"), None)
     dropping = {p.code for p in rnd.sample(list(points), k=max(1, len(points) // 50))} if points else set()
+    dropping.discard(lift.code if lift is not None else "")
     peak = steps // 2
     storm_steps = max(1, 180 // step_minutes)
     for i in range(steps):
@@ -79,8 +83,13 @@ def scenario(points: Sequence[SimPoint], start: datetime, *, hours: float = 24, 
                 values["pressure"] = round(1.2 + 0.45 * (1 - abs(i - peak) / 3), 3)
             if pipe is not None and p.code == pipe.code and i >= peak + 2:
                 values["methane"] = round(min(30.0, 5 + (i - peak - 2) * 5), 1)
+            if lift is not None and p.code == lift.code and peak + 1 <= i <= peak + 3:
+                values.update(TRAPPED)
             yield {"device": p.code, "ts": ts.isoformat(), "values": values}
 
+
+#: an elevator stopped outside the levelling zone, door shut, someone inside (困人 once it lasts > 60 s)
+TRAPPED = {"state": 0.0, "door": 0.0, "levelling": 0.0, "occupied": 1.0, "fault": 0.0}
 
 DENSITY = {  # synthetic devices per township (rural / urban), per major hazard source, per county
     "rain_gauge": (1, 1), "water_level": (0.3, 0.1), "landslide": (0.5, 0.0), "fire_hotspot": (0.4, 0.0),

@@ -20,6 +20,7 @@ from yingji.monitoring.schemas import (
     DeadLetterOut,
     DeadLetterQuery,
     HistoryQuery,
+    NoticesOut,
     PointIn,
     PointOut,
     PointPatch,
@@ -101,6 +102,13 @@ def live(principal: Reader, db: Db, device_type: Annotated[str | None, Query(pat
 @router.get("/online", summary="在线率（按设备类型、责任单位；目标 99.5%）")
 def online(principal: Reader, db: Db) -> Any:
     return service.online_stats(db, principal)
+
+
+@router.get("/notices", response_model=NoticesOut, summary="我的告警通知（分级，送达本人）")
+def my_notices(principal: Reader, db: Db,
+               open_only: Annotated[bool, Query(alias="open", description="只看未处理的（告警尚未确认）")] = True,
+               limit: Annotated[int, Query(ge=1, le=200, description="条数")] = 50) -> Any:
+    return service.my_notices(db, principal, open_only=open_only, limit=limit)
 
 
 @router.get("/alarms", response_model=Page[AlarmOut], summary="告警列表")
