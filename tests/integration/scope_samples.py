@@ -88,4 +88,13 @@ def _load_domain_samples() -> None:
         PUBLIC_PAGES.update(getattr(mod, "PUBLIC_PAGES", set()))
 
 
-_load_domain_samples()
+_loaded = False
+
+
+def load() -> None:
+    """Merge every domain's samples into the tables above, once, at test time: a samples module that
+    another test module imported first (and that imports this one) is only complete by then."""
+    global _loaded
+    if not _loaded:
+        _load_domain_samples()
+        _loaded = True

@@ -62,7 +62,7 @@ def test_import_geojson_and_locate_a_crossing(client_for, database):
 def test_csv_import_reports_every_bad_row_and_locates(client_for, database):
     admin = client_for("city_duty", "350100")
     name = unique("测试大厦")
-    x, y = point_in(database, "350104001")  # 仓山区
+    x, y = point_in(database, "350104003")  # 仓山区 (test_divisions re-imports 350104001/002 as test squares)
     csv = ("名称,类型,经度,纬度,别名,坐标系\n"
            f"{name},landmark,{x},{y},{name[:4]}楼|老{name},WGS84\n"
            f",landmark,{x},{y},,\n"
@@ -77,11 +77,11 @@ def test_csv_import_reports_every_bad_row_and_locates(client_for, database):
     assert all(e["message"] for e in body["errors"])
     assert _upload(admin, "p.csv", csv, mode="valid_only").json()["imported"] == 1
     m = admin.get("/api/v1/places/locate", params={"q": f"老{name}"}).json()["matches"][0]
-    assert (m["name"], m["matched_on"], m["county_code"]) == (name, "别名", "350104")
+    assert (m["name"], m["matched_on"], m["county_code"]) == (name, "别名", "350104")  # by point in polygon
     m = admin.get("/api/v1/places/locate", params={"q": f"{name}附近"}).json()["matches"][0]
     assert m["matched_on"] == "名称" and m["confidence"] > 0.9
     listed = admin.get("/api/v1/places", params={"q": name}).json()
-    assert listed["total"] == 1 and listed["items"][0]["township_code"] == "350104001"
+    assert listed["total"] == 1 and listed["items"][0]["township_code"] == "350104003"
     # a county officer elsewhere does not list it; an unknown name finds nothing
     other = client_for("county_officer", "350121")
     assert other.get("/api/v1/places", params={"q": name}).json()["total"] == 0

@@ -17,6 +17,12 @@ from tests.integration import scope_samples as S
 from yingji.core.audit import AuditRecord
 from yingji.core.scope import ancestors, in_scope
 
+
+@pytest.fixture(autouse=True)
+def _all_samples() -> None:
+    S.load()
+
+
 CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 LEAK_KEYS = {"code", "division_code", "scope_code"}
 

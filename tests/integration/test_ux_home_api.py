@@ -64,9 +64,11 @@ def test_cards_count_per_county_and_each_count_is_its_list(client_for, database)
     narrowed = _cards(city, JINAN)
     assert set(_card(narrowed, "hazards.due")["by_district"]) == {JINAN_COUNTY}
     assert _card(narrowed, "hazards.due")["count"] == due["by_district"][JINAN_COUNTY]
-    # the slots the other domains fill stay visible until they do
+    # every slot is listed; one a domain fills is one of the cards (whether it is filled depends on
+    # the data the other tests left in this shared database), and no domain's card failed
     assert [s["key"] for s in data["slots"]] == [k for k, _, _ in SLOTS]
-    assert {s["key"] for s in data["slots"] if s["provided"]} <= {"warnings.active"} and data["failed"] == []
+    assert {s["key"] for s in data["slots"] if s["provided"]} <= {c["key"] for c in data["cards"]}
+    assert data["failed"] == []
     assert {"hazards.listed", "risk.major", "enforcement.month"} <= {c["key"] for c in data["cards"]}
 
 
