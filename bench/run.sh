@@ -25,5 +25,11 @@ echo "== bench/incidents_board.py"
 python bench/incidents_board.py
 echo "== bench/monitoring_ingest.py"
 python bench/monitoring_ingest.py
+echo "== bench/monitoring_notices.py"
+python bench/monitoring_notices.py
+echo "== bench/elevators_rescue.py"
+python bench/elevators_rescue.py
+echo "== bench/monitoring_rollup.py"
+python bench/monitoring_rollup.py
 echo "== bench/load.sh"
 bash bench/load.sh "$@"
