@@ -6,16 +6,13 @@ from __future__ import annotations
 import re
 import time
 
-from rich.console import Console
 from sqlalchemy import func, select
 
+from tests.integration.demo import demo_context
 from yingji.core.actions import load_reference
 from yingji.core.audit import AuditRecord
 from yingji.core.auth import User, system_principal
-from yingji.core.db import Database
 from yingji.core.divisions import Dataset
-from yingji.core.migrate import upgrade
-from yingji.demo import DemoContext
 from yingji.hazards import seed as hazards_seed
 from yingji.hazards.models import Hazard, SupervisionListing
 from yingji.risk import seed as risk_seed
@@ -25,13 +22,8 @@ from yingji.units.models import Unit
 
 
 def test_demo_seeds_load_once_in_dependency_order(tmp_path, reference_data):
-    url = f"sqlite:///{tmp_path / 'seed.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as s:
-        load_reference(s, system_principal(), *reference_data)
-    ctx = DemoContext(database=database, console=Console(quiet=True), progress_factory=lambda: None,
-                      data_dir=tmp_path, city_code="350100")
+    ctx = demo_context(tmp_path, reference_data)
+    database = ctx.database
     t = time.perf_counter()
     for seed in (units_seed, risk_seed, hazards_seed):
         seed.load(ctx)

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rich.console import Console
 from sqlalchemy import func, select
 
-from yingji.core.actions import load_reference
+from tests.integration.demo import demo_context
 from yingji.core.audit import AuditRecord
 from yingji.core.auth import system_principal
-from yingji.core.db import Database, utcnow
+from yingji.core.db import utcnow
 from yingji.core.divisions import Dataset
-from yingji.core.migrate import upgrade
-from yingji.demo import DemoContext
 from yingji.elevators import seed as elevators_seed
 from yingji.elevators import service
 from yingji.elevators.models import Elevator, Rescue
@@ -26,13 +23,8 @@ from yingji.units import seed as units_seed
 
 
 def test_elevator_demo_statistics_and_the_trapped_scenario(tmp_path, reference_data):
-    url = f"sqlite:///{tmp_path / 'seed.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as s:
-        load_reference(s, system_principal(), *reference_data)
-    ctx = DemoContext(database=database, console=Console(quiet=True), progress_factory=lambda: None,
-                      data_dir=tmp_path, city_code="350100")
+    ctx = demo_context(tmp_path, reference_data)
+    database = ctx.database
     units_seed.load(ctx)
     for _ in range(2):  # idempotent
         elevators_seed.load(ctx)

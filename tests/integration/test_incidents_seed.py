@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from sqlalchemy import func, select
 
-from yingji.core.actions import load_reference
+from tests.integration.demo import demo_context
 from yingji.core.audit import AuditRecord
-from yingji.core.auth import system_principal
-from yingji.core.db import Database
 from yingji.core.divisions import Dataset
-from yingji.core.migrate import upgrade
-from yingji.demo import DemoContext
 from yingji.duty import seed as duty_seed
 from yingji.duty.models import DutyShift
 from yingji.incidents import seed as incidents_seed
@@ -19,13 +14,8 @@ from yingji.incidents.models import Call, Incident, Report
 
 
 def test_incidents_and_duty_demo(tmp_path, reference_data):
-    url = f"sqlite:///{tmp_path / 'seed.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as s:
-        load_reference(s, system_principal(), *reference_data)
-    ctx = DemoContext(database=database, console=Console(quiet=True), progress_factory=lambda: None,
-                      data_dir=tmp_path, city_code="350100")
+    ctx = demo_context(tmp_path, reference_data)
+    database = ctx.database
     for _ in range(2):  # idempotent
         duty_seed.load(ctx)
         incidents_seed.load(ctx)

@@ -3,27 +3,17 @@ router applies it (SQLite)."""
 
 from __future__ import annotations
 
-from rich.console import Console
 from sqlalchemy import func, select
 
-from yingji.core.actions import load_reference
+from tests.integration.demo import demo_context
 from yingji.core.audit import AuditRecord
-from yingji.core.auth import system_principal
-from yingji.core.db import Database
-from yingji.core.migrate import upgrade
-from yingji.demo import DemoContext
 from yingji.routing import seed, service
 from yingji.routing.models import RoadClosure
 
 
 def test_routing_seed_loads_once_and_closes_links(tmp_path, reference_data):
-    url = f"sqlite:///{tmp_path / 'seed.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as s:
-        load_reference(s, system_principal(), *reference_data)
-    ctx = DemoContext(database=database, console=Console(quiet=True), progress_factory=lambda: None,
-                      data_dir=tmp_path, city_code="350100")
+    ctx = demo_context(tmp_path, reference_data)
+    database = ctx.database
     seed.load(ctx)
     seed.load(ctx)  # idempotent
     with database.session() as s:
