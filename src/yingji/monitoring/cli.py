@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="监测预警：数据接入、告警巡检、历史清理、模拟数据", no_args_is_help=True)
+app = typer.Typer(help="监测预警：数据接入、告警巡检、按小时汇总与历史清理、模拟数据", no_args_is_help=True)
 console = Console()
 
 
@@ -66,7 +66,7 @@ def checks() -> None:
 
 @app.command("purge")
 def purge(days: Annotated[int | None, typer.Option(help="保留天数（默认 YINGJI_MONITORING_RETENTION_DAYS）")] = None) -> None:
-    """按保留期清理原始监测历史（最新值与告警保留）。"""
+    """按保留期清理原始监测历史（清理前先按小时汇总；最新值、小时汇总与告警保留）。"""
     from yingji.core.auth import system_principal
     from yingji.monitoring.actions import purge_history
 
