@@ -166,7 +166,7 @@ class Stats:
     failures: int = 0
     dead_letters: int = 0
     alarms: int = 0
-    connected: bool = False
+    connected: bool = False  # connected and subscribed (the SUBACK came back)
     reconnects: int = 0
     last_batch_seconds: float = 0.0
     batch_seconds: list[float] = field(default_factory=list)
@@ -190,6 +190,7 @@ class Consumer:
         self.client.max_inflight_messages_set(1000)
         self.client.reconnect_delay_set(min_delay=1, max_delay=5)
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_raw_message = self._on_raw_message
@@ -200,8 +201,13 @@ class Consumer:
             log.warning("MQTT connect refused: %s", reason)
             return
         self._generation += 1
-        self.stats.connected = True
-        client.subscribe(self.topic, qos=1)
+        client.subscribe(self.topic, qos=1)  # ``connected`` once the broker confirms it (SUBACK)
+
+    def _on_subscribe(self, _client: mqtt.Client, _userdata: Any, _mid: int, reasons: Any, _props: Any) -> None:
+        if all(not getattr(r, "is_failure", False) for r in reasons):
+            self.stats.connected = True  # subscribed: from now on the broker keeps what arrives for us
+        else:
+            log.warning("MQTT subscription refused: %s", reasons)
 
     def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         self.stats.connected = False
