@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,21 @@ def make_database(backend: str, tmp: Path) -> Iterator[TestDatabase]:
     finally:
         with psycopg.connect(_plain(PG_ADMIN_URL), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def migrated_database(backend: str, tmp: Path) -> Iterator[Any]:
+    """A brand-new database of ``backend`` with every migration applied (dropped afterwards)."""
+    from yingji.core.db import Database
+    from yingji.core.migrate import upgrade
+
+    gen = make_database(backend, tmp)
+    test_db = next(gen)
+    upgrade(test_db.url)
+    db = Database(test_db.url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+        for _ in gen:
+            pass

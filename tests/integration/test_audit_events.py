@@ -11,25 +11,18 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from tests.conftest import make_database
+from tests.conftest import migrated_database
 from yingji.core import audit, events
 from yingji.core.auth import system_principal
 from yingji.core.db import Database, atomic, utcnow
 from yingji.core.events import InMemoryBus, OutboxEvent, OutboxRelay
-from yingji.core.migrate import upgrade
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh(request, tmp_path):  # type: ignore[no-untyped-def]
     """A brand-new migrated database (tests here tamper with it)."""
-    gen = make_database(request.param, tmp_path)
-    test_db = next(gen)
-    upgrade(test_db.url)
-    db = Database(test_db.url)
-    yield db
-    db.dispose()
-    for _ in gen:
-        pass
+    with migrated_database(request.param, tmp_path) as db:
+        yield db
 
 
 def _write_some(db: Database, n: int = 5) -> None:

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from tests.conftest import make_database
+from tests.conftest import migrated_database
 from tests.integration.samples_monitoring import make_point
 from yingji.core.auth import system_principal
 from yingji.core.db import Database, utcnow
-from yingji.core.migrate import upgrade
 from yingji.monitoring.actions import purge_history, rollup_history
 from yingji.monitoring.models import HourlyValue, Reading
 
@@ -25,14 +24,8 @@ H = timedelta(hours=1)
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def private(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    gen = make_database(request.param, Path(tmp_path_factory.mktemp(f"hourly-{request.param}")))
-    test_db = next(gen)
-    upgrade(test_db.url)
-    db = Database(test_db.url)
-    yield db
-    db.dispose()
-    for _ in gen:
-        pass
+    with migrated_database(request.param, Path(tmp_path_factory.mktemp(f"hourly-{request.param}"))) as db:
+        yield db
 
 
 def _add(db: Database, rows: list[tuple[int, str, datetime, float]]) -> None:
